@@ -1,0 +1,56 @@
+"""Golden files for every message kind × renderer.
+
+Inputs are the documents in ``tests/renderers/cases/*.json``; outputs live in
+``tests/renderers/golden/<case>.<channel>.json``. After an intended change to a
+renderer, regenerate them from the repository root with
+
+    /tmp/venv/bin/python -m tests.renderers.regen_golden
+
+and review the diff before committing it. ``test_golden.py`` compares against them.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from renderers.codec import from_json
+from renderers.context import RenderContext
+from renderers.registry import RENDERERS
+
+HERE = Path(__file__).resolve().parent
+CASES_DIR = HERE / "cases"
+GOLDEN_DIR = HERE / "golden"
+
+#: The context every golden file is rendered with: a preview (sample values), a signature.
+GOLDEN_CONTEXT = RenderContext(signature="联动云")
+
+
+def cases() -> list[str]:
+    return sorted(p.stem for p in CASES_DIR.glob("*.json"))
+
+
+def golden_path(case: str, channel: str) -> Path:
+    return GOLDEN_DIR / f"{case}.{channel}.json"
+
+
+def render_case(case: str, channel: str) -> str:
+    message = from_json((CASES_DIR / f"{case}.json").read_text(encoding="utf-8"))
+    result = RENDERERS[channel](message, GOLDEN_CONTEXT)
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    GOLDEN_DIR.mkdir(exist_ok=True)
+    for case in cases():
+        for channel in RENDERERS:
+            path = golden_path(case, channel)
+            text = render_case(case, channel)
+            old = path.read_text(encoding="utf-8") if path.exists() else None
+            if old != text:
+                path.write_text(text, encoding="utf-8")
+                print(f"{'updated' if old else 'created'} {path.relative_to(HERE.parents[1])}")
+
+
+if __name__ == "__main__":
+    main()
