@@ -12,6 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from renderers import problems
 from renderers.document import Message
@@ -26,14 +27,22 @@ def names_in(text: str) -> list[str]:
     return VARIABLE_RE.findall(text)
 
 
-def fill(text: str, values: Mapping[str, str], path: str = "$") -> tuple[str, list[Problem]]:
-    """Replace every ``{{name}}``; unknown names are kept as they are and reported."""
+def fill(
+    text: str, values: Mapping[str, str], path: str = "$", *, in_url: bool = False
+) -> tuple[str, list[Problem]]:
+    """Replace every ``{{name}}``; unknown names are kept as they are and reported.
+
+    With ``in_url``, values are percent-encoded (``/`` and ``&`` included), so a
+    name with spaces or CJK stays one query value, unless the variable is the
+    whole link (``{{link}}``), which is taken as it is and checked afterwards.
+    """
     missing: list[Problem] = []
+    encode = in_url and not VARIABLE_RE.fullmatch(text.strip())
 
     def _sub(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in values:
-            return values[name]
+            return quote(values[name], safe="") if encode else values[name]
         missing.append(problems.missing_value(path, name))
         return match.group(0)
 
@@ -80,15 +89,21 @@ def fill_message(message: Message, values: Mapping[str, str]) -> Message:
     return filled
 
 
+#: Fields holding links: values filled into them are percent-encoded.
+URL_FIELDS = frozenset({"url", "fallback_url", "deep_link"})
+
+
 def _fill_tree(value: Any, values: Mapping[str, str], path: str, found: list[Problem]) -> Any:
     if isinstance(value, str) and "{{" in value:
-        text, missing = fill(value, values, path)
+        in_url = path.rsplit(".", 1)[-1] in URL_FIELDS
+        text, missing = fill(value, values, path, in_url=in_url)
         found.extend(missing)
         return text
     if isinstance(value, tuple):
-        return tuple(
+        items = tuple(
             _fill_tree(item, values, join_path(path, i), found) for i, item in enumerate(value)
         )
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         changes = {}
         for field in dataclasses.fields(value):
