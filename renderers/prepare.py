@@ -3,7 +3,9 @@
 1. Validate the document against the channel profile; errors raise
    :class:`DocumentError`, warnings are handed back for the :class:`Result`.
 2. Fill the variables: the recipient's values, or the declared samples for a
-   preview. A missing value raises.
+   preview (a variable without a sample shows as ``{{name}}``). A missing value
+   raises. Optional texts (a rich or card message's text, card titles and
+   descriptions) that a value leaves blank are dropped, as an author would.
 3. Validate the filled message again (a value can make a label too long or a
    link unusable), without the variable checks.
 4. Resolve the media and check it against the profile's budgets.
@@ -11,10 +13,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from renderers.context import RenderContext
-from renderers.document import Message
+from renderers.document import Message, MessageKind
 from renderers.errors import DocumentError, Problem, errors_only
 from renderers.limits import Profile
 from renderers.media_checks import check_resolved, resolve_all
@@ -34,11 +36,13 @@ def prepare(message: Message, context: RenderContext, profile: Profile) -> Prepa
     found = validate(message, profile, sms_options=context.sms_options)
     if errors := errors_only(found):
         raise DocumentError(errors)
-    values = message.variable_samples()
+    values = {v.name: v.sample or f"{{{{{v.name}}}}}" for v in message.variables}
     if not context.preview:
         assert context.variables is not None
         values = dict(context.variables)
     filled = fill_message(message, values)
+    if filled is not message:
+        filled = _drop_blanks(filled)
     if filled is not message:
         again = validate(filled, profile, check_variables=False, sms_options=context.sms_options)
         if errors := errors_only(again):
@@ -48,3 +52,15 @@ def prepare(message: Message, context: RenderContext, profile: Profile) -> Prepa
     if errors := errors_only(media_problems):
         raise DocumentError(errors)
     return Prepared(filled, media, tuple(found))
+
+
+def _blank(text: str | None) -> str | None:
+    return None if text is not None and not text.strip() else text
+
+
+def _drop_blanks(m: Message) -> Message:
+    cards = tuple(
+        replace(c, title=_blank(c.title), description=_blank(c.description)) for c in m.cards
+    )
+    text = m.text if m.kind is MessageKind.TEXT else _blank(m.text)
+    return replace(m, text=text, cards=cards)
