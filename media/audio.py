@@ -27,6 +27,8 @@ AMR_RATES = (4_750, 5_150, 5_900, 6_700, 7_400, 7_950, 10_200, 12_200)
 _MIME = {"m4a": "audio/mp4", "mp3": "audio/mpeg", "amr": "audio/amr"}
 _MP3_RATES = (32, 40, 48, 56, 64, 80, 96, 112, 128)
 MAX_ATTEMPTS = 3
+#: Container bytes: fixed, and per second (sample tables, frame headers).
+_OVERHEAD = {"m4a": (1_500, 40), "mp3": (600, 0), "amr": (16, 50)}
 
 
 def fit_audio(
@@ -55,7 +57,8 @@ def fit_audio(
     fmt = next((f for f in budget.formats if f in _MIME), None)
     if fmt is None:
         raise ValueError(f"no audio format in {budget.formats}")
-    usable = (budget.max_bytes * (1 - opts.safety_margin) - 2048 - duration * 40) * 8
+    fixed, per_second = _OVERHEAD[fmt]
+    usable = (budget.max_bytes * (1 - opts.safety_margin) - fixed - duration * per_second) * 8
     bitrate = _allowed(fmt, min(MAX_BITRATE, usable / duration))
     source = Input(src, sniffed.demuxer, ("-t", f"{duration:.3f}") if trimmed else ())
     out = Path(out)

@@ -13,11 +13,13 @@ class MediaError(Exception):
 
     status = 422
 
-    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+    def __init__(self, code: str, message_zh: str, message_en: str, detail: str = "") -> None:
         super().__init__(f"{code}: {message_en}")
         self.code = code
         self.message_zh = message_zh
         self.message_en = message_en
+        #: Diagnostic text for logs (ffmpeg's stderr tail); never shown to users.
+        self.detail = detail
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message_zh": self.message_zh, "message_en": self.message_en}
@@ -82,10 +84,6 @@ class FfmpegFailed(MediaError):
     """ffmpeg exited with an error; ``detail`` keeps the tail of its stderr for the logs."""
 
     status = 500
-
-    def __init__(self, code: str, message_zh: str, message_en: str, detail: str = "") -> None:
-        super().__init__(code, message_zh, message_en)
-        self.detail = detail
 
 
 class FfmpegTimeout(FfmpegFailed):

@@ -21,12 +21,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from media.errors import FfmpegFailed, FfmpegNotFound, FfmpegTimeout
+from media.errors import (
+    CorruptMedia,
+    FfmpegFailed,
+    FfmpegNotFound,
+    FfmpegTimeout,
+    MediaError,
+    UnsupportedMedia,
+)
 from media.options import TranscodeOptions
 
 ProgressCallback = Callable[[float], None]
 
 _STDERR_LINES = 2_000
+#: Demuxer options that keep a file from pulling in other files. They are ffmpeg's defaults
+#: today; we say them out loud so a changed default cannot open the door.
+_DEMUXER_SAFETY: dict[str, tuple[str, ...]] = {
+    "mov": ("-enable_drefs", "0", "-use_absolute_path", "0"),
+}
 
 
 @dataclass(frozen=True)
@@ -40,8 +52,10 @@ class Input:
 
     def args(self) -> list[str]:
         target = str(self.path) if self.format == "lavfi" else file_arg(self.path)
+        safety = _DEMUXER_SAFETY.get(self.format, ())
         return [
-            "-protocol_whitelist", "file", "-f", self.format, *self.options, "-i", target,
+            "-protocol_whitelist", "file", "-f", self.format, *safety, *self.options,
+            "-i", target,
         ]
 
 
@@ -199,21 +213,23 @@ _CORRUPT = re.compile(
     r"End of file|Error while decoding|invalid frame|Truncating packet|corrupt",
     re.IGNORECASE,
 )
-_FORBIDDEN = re.compile(r"not on whitelist|Protocol not found|Unsupported dref|unsafe file name")
+_FORBIDDEN = re.compile(
+    r"not on whitelist|Protocol not found|allowed_segment_extensions|unsafe file name"
+)
 
 
-def error_from_stderr(stderr: str) -> FfmpegFailed:
+def error_from_stderr(stderr: str) -> MediaError:
     """Turn ffmpeg's stderr into one clear error; the raw tail stays in ``detail`` for logs."""
     tail = _tail(stderr)
     if _FORBIDDEN.search(stderr):
-        return FfmpegFailed(
+        return UnsupportedMedia(
             "forbidden_reference",
             "文件引用了网络地址或其他文件，出于安全原因拒绝处理。",
             "The file references a URL or another file; refused for safety.",
             detail=tail,
         )
     if _CORRUPT.search(stderr):
-        return FfmpegFailed(
+        return CorruptMedia(
             "corrupt",
             "文件已损坏或不完整，无法解码。",
             "The file is damaged or truncated and cannot be decoded.",

@@ -71,33 +71,26 @@ async def parse_multipart(
     directory: str | Path | None = None,
 ) -> FormData:
     """Parse a multipart body; on any error every temp file written so far is removed."""
-    limits = limits or MultipartLimits()
     kind, params = parse_options_header(content_type)
     boundary = params.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
         raise BadForm.because("Expected multipart/form-data with a boundary.")
-    events: list[tuple[str, bytes]] = []
+    state = _State(limits or MultipartLimits(), directory)
     parser = MultipartParser(
-        boundary, _callbacks(events), max_header_count=limits.max_part_headers
+        boundary, _callbacks(state.events), max_header_count=state.limits.max_part_headers
     )
-    fields: list[tuple[str, str]] = []
-    files: list[UploadedFile] = []
-    part = _Part()
     try:
         async for chunk in body:
             _feed(parser, chunk)
-            part = await _handle(events, part, fields, files, limits, directory)
+            await state.handle()
         parser.finalize()
-        part = await _handle(events, part, fields, files, limits, directory)
-        if part.sink is not None:
-            raise BadForm.because("The body ended inside a file part.")
+        await state.handle()
+        if not state.complete:
+            raise BadForm.because("The body ended before the closing boundary.")
     except BaseException:
-        if part.sink is not None:
-            await part.sink.abort()
-        for uploaded in files:
-            uploaded.file.path.unlink(missing_ok=True)
+        await state.discard()
         raise
-    return FormData(tuple(fields), tuple(files))
+    return FormData(tuple(state.fields), tuple(state.files))
 
 
 def _callbacks(events: list[tuple[str, bytes]]) -> Any:
@@ -115,6 +108,7 @@ def _callbacks(events: list[tuple[str, bytes]]) -> Any:
         "on_headers_finished": mark("headers_done"),
         "on_part_data": data("data"),
         "on_part_end": mark("end"),
+        "on_end": mark("complete"),
     }
 
 
@@ -125,19 +119,28 @@ def _feed(parser: MultipartParser, chunk: bytes) -> None:
         raise BadForm.because(f"Malformed multipart body: {type(exc).__name__}") from exc
 
 
-async def _handle(
-    events: list[tuple[str, bytes]],
-    part: _Part,
-    fields: list[tuple[str, str]],
-    files: list[UploadedFile],
-    limits: MultipartLimits,
-    directory: str | Path | None,
-) -> _Part:
-    pending = events[:]
-    events.clear()
-    for name, payload in pending:
+class _State:
+    """Parser callbacks only record events; this applies them, awaiting file writes."""
+
+    def __init__(self, limits: MultipartLimits, directory: str | Path | None) -> None:
+        self.limits = limits
+        self.directory = directory
+        self.events: list[tuple[str, bytes]] = []
+        self.part = _Part()
+        self.fields: list[tuple[str, str]] = []
+        self.files: list[UploadedFile] = []
+        self.complete = False
+
+    async def handle(self) -> None:
+        pending = self.events[:]
+        self.events.clear()
+        for name, payload in pending:
+            await self._apply(name, payload)
+
+    async def _apply(self, name: str, payload: bytes) -> None:
+        part = self.part
         if name == "begin":
-            part = _Part()
+            self.part = _Part()
         elif name == "header_field":
             part.header_field += payload
         elif name == "header_value":
@@ -146,34 +149,38 @@ async def _handle(
             part.headers[part.header_field.lower()] = part.header_value
             part.header_field = part.header_value = b""
         elif name == "headers_done":
-            _start(part, len(fields), len(files), limits, directory)
+            self._start(part)
         elif name == "data" and part.sink is not None:
             await part.sink.write(payload)
         elif name == "data":
             part.value += payload
-            if len(part.value) > limits.max_field_bytes:
+            if len(part.value) > self.limits.max_field_bytes:
                 raise BadForm.because("A form field is too long.", "表单字段过长。")
         elif name == "end" and part.sink is not None:
             received = await part.sink.finish()
             part.sink = None
-            files.append(UploadedFile(part.name, part.filename or "", received))
+            self.files.append(UploadedFile(part.name, part.filename or "", received))
         elif name == "end":
-            fields.append((part.name, part.value.decode("utf-8", "replace")))
-    return part
+            self.fields.append((part.name, part.value.decode("utf-8", "replace")))
+        elif name == "complete":
+            self.complete = True
 
+    def _start(self, part: _Part) -> None:
+        _, params = parse_options_header(part.headers.get(b"content-disposition", b""))
+        part.name = params.get(b"name", b"").decode("utf-8", "replace")
+        raw_filename = params.get(b"filename")
+        if raw_filename is None:
+            if len(self.fields) >= self.limits.max_fields:
+                raise BadForm.because("Too many form fields.", "表单字段过多。")
+            return
+        if len(self.files) >= self.limits.max_files:
+            raise BadForm.because("Too many files in one upload.", "一次上传的文件过多。")
+        # Keep only the last path component of what the browser sent (C:\\x\\y.jpg, ../../y).
+        part.filename = PureWindowsPath(raw_filename.decode("utf-8", "replace")).name[:255]
+        part.sink = UploadSink(self.limits.max_file_bytes, self.directory)
 
-def _start(
-    part: _Part, n_fields: int, n_files: int, limits: MultipartLimits, directory: str | Path | None
-) -> None:
-    _, params = parse_options_header(part.headers.get(b"content-disposition", b""))
-    part.name = params.get(b"name", b"").decode("utf-8", "replace")
-    raw_filename = params.get(b"filename")
-    if raw_filename is None:
-        if n_fields >= limits.max_fields:
-            raise BadForm.because("Too many form fields.", "表单字段过多。")
-        return
-    if n_files >= limits.max_files:
-        raise BadForm.because("Too many files in one upload.", "一次上传的文件过多。")
-    # Keep only the last path component of whatever the browser sent (C:\\x\\y.jpg, ../../y).
-    part.filename = PureWindowsPath(raw_filename.decode("utf-8", "replace")).name[:255]
-    part.sink = UploadSink(limits.max_file_bytes, directory)
+    async def discard(self) -> None:
+        if self.part.sink is not None:
+            await self.part.sink.abort()
+        for uploaded in self.files:
+            uploaded.file.path.unlink(missing_ok=True)

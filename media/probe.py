@@ -152,7 +152,8 @@ def _decode(path: Path, info: MediaInfo, opts: TranscodeOptions) -> MediaInfo:
         duration=info.duration,
     )
     if "partial file" in run.stderr or "Error while decoding" in run.stderr:
-        raise CorruptMedia("corrupt", "文件已损坏或不完整，无法解码。", "The file is truncated.")
+        raise CorruptMedia("corrupt", "文件已损坏或不完整，无法解码。", "The file is truncated.",
+                           detail=run.stderr[-2000:])
     frames = run.progress.get("frame", "")
     out_us = run.progress.get("out_time_us", "")
     return replace(

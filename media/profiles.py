@@ -80,7 +80,7 @@ CH5_POSTER = Profile(
     "ch5_poster", Kind.IMAGE, Budget(100_000, 750, 1334, formats=("jpeg",)),
     "CH5 视频封面：视频中的一帧，JPEG，不超过 100 KB。",
     "CH5 video poster: a frame of the video, JPEG, at most 100 KB.",
-    min_ssim=0.75,
+    min_ssim=0.70,
 )
 VIDEO_SMS = Profile(
     "video_sms", Kind.VIDEO, Budget(1_400_000, 640, 640, 60.0, ("mp4",)),

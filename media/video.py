@@ -189,7 +189,9 @@ def _pass(
         "-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn",
     ]
     if target is None:
-        args += ["-an", "-f", "null", "-"]
+        # Pass 1 decodes everything: stop at the first damaged packet, so a truncated upload is
+        # an error rather than a silently shorter rendition.
+        args += ["-xerror", "-an", "-f", "null", "-"]
     else:
         if plan.audio_bitrate:
             args += ["-map", "0:a:0", "-c:a", "aac", "-b:a", str(plan.audio_bitrate),
