@@ -20,21 +20,20 @@ SPEC_PATH = (
 )
 
 
-def load_gsma_schema() -> dict[str, Any] | None:
-    if not SPEC_PATH.is_file():
-        return None
-    data: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))
+def load_gsma_schema(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """The schema, or skip the test; with ``REQUIRE_SHARED_SPECS=1`` fail instead."""
+    if not path.is_file():
+        reason = f"GSMA chatbot message schema not found at {path}"
+        if os.environ.get("REQUIRE_SHARED_SPECS") == "1":
+            pytest.fail(reason + " (REQUIRE_SHARED_SPECS=1)")
+        pytest.skip(reason)
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
 
 @pytest.fixture(scope="session")
 def gsma_validator() -> jsonschema.Draft4Validator:
     schema = load_gsma_schema()
-    if schema is None:
-        reason = f"GSMA chatbot message schema not found at {SPEC_PATH}"
-        if os.environ.get("REQUIRE_SHARED_SPECS") == "1":
-            pytest.fail(reason + " (REQUIRE_SHARED_SPECS=1)")
-        pytest.skip(reason)
     # Format checks ("uri", "date-time") only run with rfc3987 and rfc3339-validator installed.
     return jsonschema.Draft4Validator(
         schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER

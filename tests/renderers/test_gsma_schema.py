@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -29,7 +30,7 @@ from renderers.document import (
     ViewMode,
 )
 from renderers.rcs import BOTMESSAGE, BOTSUGGESTION, gsma_bodies, render
-from tests.renderers.conftest import schema_errors
+from tests.renderers.conftest import load_gsma_schema, schema_errors
 from tests.renderers.regen_golden import CASES_DIR, GOLDEN_DIR, cases
 
 CST = timezone(timedelta(hours=8))
@@ -148,3 +149,15 @@ def test_parts_are_kept_apart(gsma_validator: jsonschema.Draft4Validator) -> Non
     assert types == [BOTMESSAGE, BOTSUGGESTION]
     merged = {**gsma_bodies(output)[0], **gsma_bodies(output)[1]}
     assert schema_errors(gsma_validator, merged)
+
+
+def test_missing_schema_skips_or_fails_when_required(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = tmp_path / "nope.json"
+    monkeypatch.delenv("REQUIRE_SHARED_SPECS", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        load_gsma_schema(missing)
+    monkeypatch.setenv("REQUIRE_SHARED_SPECS", "1")
+    with pytest.raises(pytest.fail.Exception):
+        load_gsma_schema(missing)
