@@ -67,8 +67,9 @@ class DictResolver:
 class PlaceholderResolver:
     """Deterministic stand-in facts for previews, the CLI and golden files.
 
-    The rendition key decides the kind: a key containing ``video`` is an MP4,
-    ``audio`` an MP3, anything else a JPEG. URLs live under ``base_url``.
+    The rendition key decides the kind: a key containing ``image`` is a JPEG,
+    else one containing ``video`` an MP4, ``audio`` an MP3, anything else a JPEG.
+    URLs live under ``base_url``.
     """
 
     base_url: str = "https://media.example.com"
@@ -76,8 +77,8 @@ class PlaceholderResolver:
     def __call__(self, asset_id: str, rendition: str, /) -> Rendition:
         url = f"{self.base_url}/{asset_id}/{rendition}"
         thumb = Thumbnail(f"{url}/thumb.jpg", "image/jpeg", 18_000)
-        if "video" in rendition:
+        if "video" in rendition and "image" not in rendition:
             return Rendition(f"{url}.mp4", "video/mp4", 1_500_000, 1280, 720, 15.0, thumb)
-        if "audio" in rendition:
+        if "audio" in rendition and "image" not in rendition:
             return Rendition(f"{url}.mp3", "audio/mpeg", 480_000, duration=30.0)
         return Rendition(f"{url}.jpg", "image/jpeg", 240_000, 1080, 720, thumbnail=thumb)
