@@ -98,7 +98,7 @@ def _variables(raw: str) -> dict[str, str]:
     text = _read(raw[1:]) if raw.startswith("@") else raw
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise DocumentError([problems.invalid_json("--vars", str(exc))]) from None
     if not isinstance(data, dict):
         raise DocumentError([problems.wrong_type("--vars", "object")])

@@ -113,7 +113,7 @@ def from_json(data: str | bytes | Mapping[str, Any]) -> Message:
     if isinstance(data, str | bytes):
         try:
             data = json.loads(data)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurd nesting
             raise DocumentError([problems.invalid_json("$", str(exc))]) from None
     reader = Reader()
     if not isinstance(data, Mapping):

@@ -51,9 +51,13 @@ class Reader:
         if kind is bool:
             return raw if isinstance(raw, bool) else self._wrong(here, "boolean")
         if kind is float:
-            if isinstance(raw, bool) or not isinstance(raw, int | float) or not math.isfinite(raw):
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
                 return self._wrong(here, "number")
-            return float(raw)
+            try:
+                number = float(raw)
+            except OverflowError:  # an int beyond float range
+                return self._wrong(here, "number")
+            return number if math.isfinite(number) else self._wrong(here, "number")
         if kind is datetime:
             return self._datetime(raw, here)
         if isinstance(kind, type) and issubclass(kind, StrEnum):

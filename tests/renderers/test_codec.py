@@ -182,3 +182,18 @@ def test_problems_serialise_in_both_languages() -> None:
     assert problem["message_zh"] and problem["message_en"]
     assert problem["severity"] == "error"
     json.dumps(problem)
+
+
+def test_hostile_numbers_and_nesting() -> None:
+    location = {"type": "show_location", "latitude": 10**400, "longitude": float("nan")}
+    data = {
+        "version": 2,
+        "kind": "text",
+        "text": "x",
+        "suggestions": [{"label": "b", "action": location}],
+    }
+    assert _problems(data) == {
+        "suggestions[0].action.latitude": "wrong_type",
+        "suggestions[0].action.longitude": "wrong_type",
+    }
+    assert _problems("[" * 100_000 + "]" * 100_000) == {"$": "invalid_json"}
