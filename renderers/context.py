@@ -62,7 +62,8 @@ class Ch5Links:
 class Envelope:
     """CTCU MaaP send envelope fields (per recipient)."""
 
-    destinations: tuple[str, ...] = ("+8613800000000",)  #: E.164 numbers
+    #: E.164 numbers; empty by default so nothing is ever addressed by accident
+    destinations: tuple[str, ...] = ()
     sender_address: str = "sip:chatbot@botplatform.example.com"  #: the chatbot URI
     message_id: str | None = None  #: default: derived from the content (stable)
     conversation_id: str | None = None

@@ -11,6 +11,7 @@ media against the byte, type and duration budgets (:mod:`renderers.media_checks`
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from renderers import problems
 from renderers.document import (
@@ -84,7 +85,9 @@ def _structure(m: Message, profile: Profile) -> Iterator[Problem]:
     kind = m.kind.value
     if m.kind is MessageKind.TEXT and not (m.text or "").strip():
         yield problems.kind_needs("text", kind, "消息文本", "text")
-    yield from _optional_text(m.text, "text", profile, "text.max_chars")
+        yield from _max_chars(m.text, "text", profile, "text.max_chars")
+    else:
+        yield from _optional_text(m.text, "text", profile, "text.max_chars")
     if m.kind is MessageKind.RICH and m.media is None:
         yield problems.kind_needs("media", kind, "一个媒体文件", "a media file")
     if m.kind is not MessageKind.RICH and m.media is not None:
@@ -141,7 +144,7 @@ def _web_url(url: str, path: str) -> list[Problem]:
 
 def _action(action: object, path: str, profile: Profile) -> list[Problem]:
     found: list[Problem] = []
-    at = lambda key: join_path(path, key)  # noqa: E731
+    at = partial(join_path, path)
     if isinstance(action, ReplyAction):
         found += _max_chars(action.data, at("data"), profile, "postback.max_chars")
     elif isinstance(action, OpenUrlAction):

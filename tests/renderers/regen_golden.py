@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 
 from renderers.codec import from_json
-from renderers.context import RenderContext
+from renderers.context import Envelope, RenderContext
 from renderers.registry import RENDERERS
 from renderers.video_sms import render as render_video_sms
 from renderers.video_sms import template_from_json
@@ -26,7 +26,9 @@ CASES_DIR = HERE / "cases"
 GOLDEN_DIR = HERE / "golden"
 
 #: The context every golden file is rendered with: a preview (sample values), a signature.
-GOLDEN_CONTEXT = RenderContext(signature="联动云")
+GOLDEN_CONTEXT = RenderContext(
+    signature="联动云", envelope=Envelope(destinations=("+8613800000000",))
+)
 
 
 def cases() -> list[str]:
