@@ -1,0 +1,1 @@
+"""Background jobs: enqueue rows, claim them atomically, run registered handlers."""

@@ -1,0 +1,12 @@
+"""Tortoise models, one module per context, all registered in one app ("studio").
+
+Both the studio and the h5 edge app use these models; add a module here and to MODEL_MODULES.
+"""
+
+from __future__ import annotations
+
+MODEL_MODULES = [
+    "studio.models.accounts",
+    "studio.models.jobs",
+    "studio.models.audit",
+]

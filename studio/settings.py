@@ -1,0 +1,116 @@
+"""Settings, read once from the environment into frozen option objects.
+
+Every variable is listed in README.md ("Configuration"). Secrets never have a default in
+code: on first start they are generated and kept in the data folder (mode 0600), and an
+environment variable overrides the stored value.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from starlette.config import Config
+
+_SECRET_FILES = {"secret_key": "secret_key", "ip_hash_key": "ip_hash_key"}
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    #: run the job runner inside the web process (the embedded default)
+    embedded: bool = True
+    poll_seconds: float = 1.0
+    lease_seconds: float = 60.0
+    max_attempts: int = 3
+    concurrency: int = 1
+
+
+@dataclass(frozen=True)
+class SecurityOptions:
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    session_max_age: int = 14 * 24 * 3600
+    https_only: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    secret_key: str
+    ip_hash_key: str
+    production: bool = False
+    #: public base URL of the h5 app, e.g. https://t.example.cn; empty = served under /s/
+    short_base_url: str = ""
+    default_locale: str = "zh_CN"
+    ffmpeg_binary: str = ""
+    jobs: JobOptions = field(default_factory=JobOptions)
+    security: SecurityOptions = field(default_factory=SecurityOptions)
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    @classmethod
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        env = Config(environ=environ if environ is not None else os.environ)
+        data_dir = Path(env("STUDIO_DATA_DIR", default="data")).resolve()
+        database_url = env("DATABASE_URL", default="") or f"sqlite://{data_dir / 'studio.sqlite3'}"
+        stored = _stored_secrets(data_dir)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret_key=env("STUDIO_SECRET_KEY", default="") or stored["secret_key"],
+            ip_hash_key=env("STUDIO_IP_HASH_KEY", default="") or stored["ip_hash_key"],
+            production=env("STUDIO_PRODUCTION", cast=bool, default=False),
+            short_base_url=env("SHORT_BASE_URL", default="").rstrip("/"),
+            default_locale=env("STUDIO_LOCALE", default="zh_CN"),
+            ffmpeg_binary=env("FFMPEG_BINARY", default=""),
+            jobs=JobOptions(
+                embedded=env("STUDIO_EMBEDDED_WORKER", cast=bool, default=True),
+                poll_seconds=env("STUDIO_JOB_POLL_SECONDS", cast=float, default=1.0),
+                lease_seconds=env("STUDIO_JOB_LEASE_SECONDS", cast=float, default=60.0),
+                max_attempts=env("STUDIO_JOB_MAX_ATTEMPTS", cast=int, default=3),
+            ),
+            security=SecurityOptions(
+                login_max_failures=env("STUDIO_LOGIN_MAX_FAILURES", cast=int, default=5),
+                https_only=env("STUDIO_HTTPS_ONLY", cast=bool, default=False),
+            ),
+        )
+
+
+def _stored_secrets(data_dir: Path) -> dict[str, str]:
+    """Read the generated secrets from the data folder, creating them on first start."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    values = {}
+    for key, name in _SECRET_FILES.items():
+        path = data_dir / name
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_urlsafe(48))
+        values[key] = path.read_text().strip()
+    return values
+
+
+class InsecureSettings(RuntimeError):
+    """Raised when production mode is asked for with unsafe settings."""
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse to start in production mode with weak or missing secrets."""
+    if not settings.production:
+        return
+    if len(settings.secret_key) < 32:
+        raise InsecureSettings("STUDIO_SECRET_KEY must be at least 32 characters in production")
+    if not settings.security.https_only:
+        raise InsecureSettings("production mode needs STUDIO_HTTPS_ONLY=1 (cookies must be Secure)")

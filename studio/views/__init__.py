@@ -1,0 +1,1 @@
+"""Studio handlers, one module per area, each exporting a `routes` list."""

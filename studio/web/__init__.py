@@ -1,0 +1,1 @@
+"""HTTP plumbing of the studio: templates, htmx helpers, CSRF, request context."""
