@@ -9,4 +9,5 @@ MODEL_MODULES = [
     "studio.models.accounts",
     "studio.models.jobs",
     "studio.models.audit",
+    "studio.models.messages",
 ]
