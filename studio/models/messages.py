@@ -110,3 +110,30 @@ class MessageVersion(Model):
     class Meta:
         table = "message_version"
         unique_together = (("message", "number"),)
+
+
+class ReviewEvent(Model):
+    """One step of a review (submit, approve, reject, withdraw): the history of any reviewable.
+
+    Shared by every reviewable kind (message versions now, signatures and SMS templates later):
+    `subject_type` names the model, `subject_id` its row.
+    """
+
+    id = fields.IntField(primary_key=True)
+    workspace = fields.ForeignKeyField(
+        "studio.Workspace", related_name="review_events", on_delete=fields.CASCADE
+    )
+    #: model of the reviewed row, e.g. message_version
+    subject_type = fields.CharField(max_length=32)
+    subject_id = fields.IntField()
+    #: submit | approve | reject | withdraw | auto_approve | reopen
+    action = fields.CharField(max_length=16)
+    actor = fields.ForeignKeyField(
+        "studio.User", related_name="review_events", null=True, on_delete=fields.SET_NULL
+    )
+    reason = fields.CharField(max_length=500, default="")
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "review_event"
+        indexes = (("subject_type", "subject_id"),)
