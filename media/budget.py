@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,12 +52,6 @@ class FitResult:
     settings: Mapping[str, Any] = field(default_factory=dict)
     #: Wall-clock seconds spent fitting.
     seconds: float = 0.0
-
-    @property
-    def settings_hash(self) -> str:
-        """A stable key for the settings, so a rendition is identified by (asset, profile, hash)."""
-        canonical = json.dumps(dict(self.settings), sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -175,7 +175,7 @@ class _State:
             return
         if len(self.files) >= self.limits.max_files:
             raise BadForm.because("Too many files in one upload.", "一次上传的文件过多。")
-        # Keep only the last path component of what the browser sent (C:\\x\\y.jpg, ../../y).
+        # Keep only the last path component of what the browser sent (C:\x\y.jpg, ../../y).
         part.filename = PureWindowsPath(raw_filename.decode("utf-8", "replace")).name[:255]
         part.sink = UploadSink(self.limits.max_file_bytes, self.directory)
 

@@ -18,6 +18,8 @@ class TranscodeOptions:
     threads: int = 2
     #: Wall-clock limit for one ffmpeg run, in seconds; the process is killed past it.
     timeout: float = 900.0
+    #: Wall-clock limit for probing (reading headers only), in seconds.
+    probe_timeout: float = 30.0
     #: Decompression-bomb guard for still and animated images.
     max_pixels: int = DEFAULT_MAX_PIXELS
     max_frames: int = DEFAULT_MAX_FRAMES

@@ -85,7 +85,8 @@ _CHANNELS = {"mono": 1, "stereo": 2, "5.1": 6, "5.1(side)": 6, "quad": 4, "7.1":
 
 
 def _probe_av(path: Path, sniffed: Sniffed, opts: TranscodeOptions) -> MediaInfo:
-    run = run_ffmpeg([Input(path, sniffed.demuxer)], [], options=opts, check=False)
+    quick = replace(opts, timeout=min(opts.timeout, opts.probe_timeout))
+    run = run_ffmpeg([Input(path, sniffed.demuxer)], [], options=quick, check=False)
     if "Input #0" not in run.stderr:
         raise error_from_stderr(run.stderr)
     fields: dict[str, object] = {}

@@ -6,10 +6,13 @@ Each asset gets the renditions its uses need; the studio asks for them by profil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import hashlib
+import json
+from dataclasses import asdict, dataclass, replace
 
 from media.budget import Budget
 from media.errors import MediaError
+from media.options import TranscodeOptions
 from media.sniff import Kind
 
 #: Video SMS: the whole message (all frames: text, images, video, audio) must stay within this.
@@ -27,6 +30,27 @@ class Profile:
     #: Video only: highest frame rate kept and the audio bitrate ceiling (bits/s).
     max_fps: float = 30.0
     max_audio_bitrate: int = 128_000
+
+    def settings_hash(self, options: TranscodeOptions | None = None) -> str:
+        """Key of what this profile would produce: renditions are (asset, profile, this hash).
+
+        It covers the budget, the profile's encoder limits and the options that change the output
+        (not threads or time limits), so a changed profile makes new renditions on demand.
+        """
+        opts = options or TranscodeOptions()
+        material = {
+            "name": self.name,
+            "budget": asdict(self.budget),
+            "max_fps": self.max_fps,
+            "max_audio_bitrate": self.max_audio_bitrate,
+            "trim": opts.trim,
+            "preset": opts.x264_preset,
+            "margin": opts.safety_margin,
+            "max_pixels": opts.max_pixels,
+            "max_frames": opts.max_frames,
+        }
+        canonical = json.dumps(material, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
     def with_max_bytes(self, max_bytes: int) -> Profile:
         """The same profile with a different byte budget (a video SMS template's share)."""

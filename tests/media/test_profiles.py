@@ -85,3 +85,13 @@ def test_unknown_profile() -> None:
     with pytest.raises(MediaError) as caught:
         get_profile("nope")
     assert caught.value.code == "unknown_profile"
+
+
+def test_settings_hash_changes_with_what_changes_the_output() -> None:
+    from media.options import TranscodeOptions
+
+    p = get_profile("rcs_video")
+    assert p.settings_hash() == p.settings_hash(TranscodeOptions(threads=8, timeout=5))
+    assert p.settings_hash() != p.settings_hash(TranscodeOptions(trim=True))
+    assert p.settings_hash() != p.with_max_bytes(9_000_000).settings_hash()
+    assert p.settings_hash() != get_profile("ch5_video").settings_hash()
