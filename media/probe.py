@@ -13,7 +13,7 @@ from pathlib import Path
 from media.errors import CorruptMedia, MediaTooBig
 from media.ffmpeg import Input, error_from_stderr, run_ffmpeg
 from media.options import TranscodeOptions
-from media.pillow import open_image
+from media.pillow import load, open_image
 from media.sniff import Kind, Sniffed, sniff_file
 
 
@@ -49,16 +49,19 @@ def probe(
     options: TranscodeOptions | None = None,
     decode: bool = False,
 ) -> MediaInfo:
-    """Probe ``path``; ``decode=True`` also decodes every frame (truncation, exact frame count)."""
+    """Probe ``path``; ``decode=True`` also decodes every frame (truncation, exact frame count).
+
+    The upload job calls ``probe(path, decode=True)`` once: a file that passes is fully decodable.
+    """
     opts = options or TranscodeOptions()
     sniffed = sniffed or sniff_file(path)
     if sniffed.kind is Kind.IMAGE:
-        return _probe_image(Path(path), sniffed, opts)
+        return _probe_image(Path(path), sniffed, opts, decode)
     info = _probe_av(Path(path), sniffed, opts)
     return _decode(Path(path), info, opts) if decode else info
 
 
-def _probe_image(path: Path, sniffed: Sniffed, opts: TranscodeOptions) -> MediaInfo:
+def _probe_image(path: Path, sniffed: Sniffed, opts: TranscodeOptions, decode: bool) -> MediaInfo:
     with open_image(path, sniffed, opts) as im:
         width, height = im.size
         frames = getattr(im, "n_frames", 1)
@@ -69,6 +72,10 @@ def _probe_image(path: Path, sniffed: Sniffed, opts: TranscodeOptions) -> MediaI
                 f"The animation has {frames} frames, over the {opts.max_frames} limit.",
             )
         orientation = im.getexif().get(0x0112, 1)
+        if decode:
+            for index in range(frames):
+                im.seek(index)
+                load(im)
     rotation = {3: 180, 6: 90, 8: 270}.get(orientation, 0)
     if orientation in (5, 6, 7, 8):
         width, height = height, width

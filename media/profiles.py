@@ -124,6 +124,14 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+#: Renditions made as soon as an asset is uploaded; others are made on demand by a job.
+DEFAULT_RENDITIONS: dict[Kind, tuple[str, ...]] = {
+    Kind.IMAGE: ("thumbnail", "rcs_image", "ch5_image", "ch5_image_2x"),
+    Kind.VIDEO: ("thumbnail", "ch5_poster", "rcs_video", "ch5_video"),
+    Kind.AUDIO: ("rcs_audio",),
+}
+
+
 def get_profile(name: str) -> Profile:
     try:
         return PROFILES[name]

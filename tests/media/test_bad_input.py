@@ -132,3 +132,9 @@ def test_random_bytes_after_a_valid_signature(tmp_path: Path) -> None:
     src = tmp_path / "fake.jpg"
     src.write_bytes(b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8)
     _fails(src, tmp_path, CorruptMedia, "corrupt")
+
+
+def test_truncated_jpeg(photo: Path, tmp_path: Path) -> None:
+    src = tmp_path / "cut.jpg"
+    src.write_bytes(photo.read_bytes()[:20_000])
+    _fails(src, tmp_path, CorruptMedia, "corrupt")

@@ -50,3 +50,17 @@ def test_animated_gif_frames(animated_gif: Path) -> None:
 def test_heic(heic: Path) -> None:
     info = probe(heic)
     assert info.sniffed.format == "heif" and (info.width, info.height) == (640, 480)
+
+
+def test_decode_finds_a_truncated_image(photo: Path, tmp_path: Path) -> None:
+    from media.errors import CorruptMedia
+
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(photo.read_bytes()[:20_000])
+    assert probe(cut).width == 900  # the header alone looks fine
+    with pytest.raises(CorruptMedia):
+        probe(cut, decode=True)
+
+
+def test_decode_reads_every_frame(animated_gif: Path) -> None:
+    assert probe(animated_gif, decode=True).frame_count == 24
