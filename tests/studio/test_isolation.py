@@ -1,0 +1,55 @@
+"""Another workspace's object is a 404, exactly like a missing one.
+
+Each feature adds its routes to CASES: (method, path with {id}, factory making the foreign
+object and returning its id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from studio.models.accounts import Membership, User, Workspace
+from studio.roles import Role
+from tests.conftest import csrf_of
+
+Factory = Callable[[Workspace], Awaitable[int]]
+
+
+async def _membership(ws: Workspace) -> int:
+    user = await User.create(email=f"u{ws.id}@other.cn", password_hash="x")
+    return (await Membership.create(workspace=ws, user=user, role=Role.OWNER)).id
+
+
+async def _job(ws: Workspace) -> int:
+    from studio.jobs.queue import enqueue
+
+    return (await enqueue("noop", now=datetime.now(UTC), workspace_id=ws.id)).id
+
+
+CASES: list[tuple[str, str, Factory]] = [
+    ("POST", "/settings/members/{id}", _membership),
+    ("GET", "/jobs/{id}", _job),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "factory"), CASES, ids=[c[1] for c in CASES])
+async def test_foreign_object_is_not_found(
+    owner_client: httpx.AsyncClient, method: str, path: str, factory: Factory
+) -> None:
+    foreign_ws = await Workspace.create(name="别人的工作区")
+    foreign_id = await factory(foreign_ws)
+    token = await csrf_of(owner_client, "/")
+    url = path.format(id=foreign_id)
+    response = await owner_client.request(
+        method, url, data={"csrf_token": token, "action": "remove"} if method == "POST" else None
+    )
+    assert response.status_code == 404
+    missing = await owner_client.request(
+        method, path.format(id=999999),
+        data={"csrf_token": token, "action": "remove"} if method == "POST" else None,
+    )
+    assert missing.status_code == 404
