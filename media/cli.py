@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 
 from media.errors import MediaError
 from media.fit import fit
@@ -52,7 +51,10 @@ def main(argv: list[str]) -> int:
         )
         profile = get_profile(args.profile)
         if args.share is not None:
-            profile = replace(video_sms_profile(args.share), name=profile.name)
+            if profile.name != "video_sms":
+                print("--share applies to --profile video_sms only", file=sys.stderr)
+                return 2
+            profile = video_sms_profile(args.share)
         result = fit(args.src, profile, args.out, options=options)
     except MediaError as exc:
         print(f"错误 [{exc.code}]：{exc.message_zh}\nerror [{exc.code}]: {exc.message_en}",

@@ -44,3 +44,9 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
 def test_probe(wav: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["probe", str(wav)]) == 0
     assert json.loads(capsys.readouterr().out)["format"] == "wav"
+
+
+def test_share_only_for_video_sms(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["fit", "x", "--profile", "rcs_video", "--share", "1000", "--out", "y"]
+    assert main(argv) == 2
+    assert "video_sms" in capsys.readouterr().err

@@ -55,7 +55,7 @@ def test_animated_webp_becomes_an_animated_gif(tmp_path: Path) -> None:
     result = fit(src, "rcs_image", tmp_path / "out")
     assert result.format == "gif"
     with Image.open(result.path) as im:
-        assert im.n_frames == 5
+        assert getattr(im, "n_frames", 1) == 5
 
 
 def test_cmyk_jpeg_and_icc_profile_become_srgb(tmp_path: Path) -> None:
@@ -64,8 +64,7 @@ def test_cmyk_jpeg_and_icc_profile_become_srgb(tmp_path: Path) -> None:
     result = fit(cmyk, "thumbnail", tmp_path / "out")
     with Image.open(result.path) as im:
         assert im.mode == "RGB"
-        red, green, blue = im.getpixel((100, 50))
-        assert red > 200 and green < 60 and blue < 60
+        assert im.getpixel((100, 50)) == pytest.approx((237, 28, 36), abs=40)  # sRGB red
     tagged = tmp_path / "tagged.jpg"
     icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     Image.new("RGB", (64, 64), (10, 200, 30)).save(tagged, "JPEG", icc_profile=icc)

@@ -55,7 +55,7 @@ def test_graphic_png_stays_png_with_transparency(screenshot: Path, tmp_path: Pat
     assert result.format == "png" and result.size <= 200_000
     im = _decoded(result.path)
     assert im.size == (400, 300)
-    assert im.convert("RGBA").getpixel((399, 0))[3] == 0  # still transparent
+    assert im.convert("RGBA").getchannel("A").getpixel((399, 0)) == 0  # still transparent
     assert result.quality is not None and result.quality > 0.9
 
 
@@ -80,10 +80,11 @@ def test_animated_gif_stays_animated(animated_gif: Path, tmp_path: Path) -> None
     settings = result.settings
     assert (settings["colors"], settings["frame_step"], settings["width"]) != (256, 1, 200)
     with Image.open(result.path) as im:
-        assert im.n_frames == settings["frames"] > 1
+        frames = getattr(im, "n_frames", 1)
+        assert frames == settings["frames"] > 1
         # frames dropped keep their time: total duration unchanged (24 frames x 80 ms)
         total = 0
-        for index in range(im.n_frames):
+        for index in range(frames):
             im.seek(index)
             total += im.info["duration"]
     assert total == 24 * 80
