@@ -201,17 +201,21 @@ def _finish(
     opts: TranscodeOptions,
     started: float,
 ) -> FitResult:
-    out.write_bytes(data)
     width, height = reference.size
     quality = None
-    if opts.measure_quality:
-        # Both sides are flattened onto white by Pillow first, so transparency compares equal.
-        with tempfile.TemporaryDirectory(prefix="media-ssim-") as tmp:
-            ref_path, dist_path = Path(tmp) / "ref", Path(tmp) / "dist"
-            _flatten(reference).save(ref_path, "PNG", compress_level=1)
-            with Image.open(out, formats=[_PIL_FORMAT[fmt]]) as decoded:
-                _flatten(decoded.convert("RGBA")).save(dist_path, "PNG", compress_level=1)
-            quality = ssim_image(ref_path, dist_path, "png_pipe", width, height, options=opts)
+    out.write_bytes(data)
+    try:
+        if opts.measure_quality:
+            # Both sides are flattened onto white by Pillow first, so transparency compares equal.
+            with tempfile.TemporaryDirectory(prefix="media-ssim-") as tmp:
+                ref_path, dist_path = Path(tmp) / "ref", Path(tmp) / "dist"
+                _flatten(reference).save(ref_path, "PNG", compress_level=1)
+                with Image.open(out, formats=[_PIL_FORMAT[fmt]]) as decoded:
+                    _flatten(decoded.convert("RGBA")).save(dist_path, "PNG", compress_level=1)
+                quality = ssim_image(ref_path, dist_path, "png_pipe", width, height, options=opts)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
     return FitResult(
         path=out,
         mime=_MIME[fmt],

@@ -70,19 +70,19 @@ def fit_video(
     plan = plan_video(info, budget, opts, max_fps=max_fps, max_audio_bitrate=max_audio_bitrate)
     source = Input(src, sniffed.demuxer, ("-t", f"{plan.duration:.3f}") if plan.trimmed else ())
     out = Path(out)
+    quality = None
     with tempfile.TemporaryDirectory(prefix="media-video-") as tmp:
         work = Path(tmp) / "out"
         plan, attempts = _encode_within(source, plan, budget, work, Path(tmp) / "x264", opts,
                                         on_progress)
-        shutil.move(work, out)
-    size = out.stat().st_size
-    quality = None
-    if opts.measure_quality:
-        quality = ssim(
-            source, Input(out, "mov"), plan.width, plan.height,
-            reference_filters=f"fps={plan.fps:g}", options=opts, duration=plan.duration,
-            on_progress=scaled_progress(on_progress, 0.9, 1.0),
-        )
+        if opts.measure_quality:
+            quality = ssim(
+                source, Input(work, "mov"), plan.width, plan.height,
+                reference_filters=f"fps={plan.fps:g}", options=opts, duration=plan.duration,
+                on_progress=scaled_progress(on_progress, 0.9, 1.0),
+            )
+        size = work.stat().st_size
+        shutil.move(work, out)  # only a finished, measured rendition reaches ``out``
     if on_progress:
         on_progress(1.0)
     settings = {
