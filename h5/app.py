@@ -1,8 +1,10 @@
 """The public h5 edge app: short links, CH5 pages, visit tracking.
 
-Runs alone (`uvicorn h5.app:app`, settings from the environment) or mounted in the studio
-process under /s/ (the embedded default); in both cases `H5Lifecycle` starts and stops its
-background work, because a mounted app's own lifespan is not run by Starlette.
+Runs alone (`uvicorn h5.app:app --no-proxy-headers`, settings from the environment) or
+mounted in the studio process under /s/ (the embedded default); in both cases `H5Lifecycle`
+starts and stops its background work, because a mounted app's own lifespan is not run by
+Starlette. Only `TrackingOptions.trusted_proxies` decides whether X-Forwarded-For is read:
+run uvicorn with `--no-proxy-headers` so the server does not rewrite the client address.
 """
 
 from __future__ import annotations
@@ -11,11 +13,16 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from h5 import handlers
+from h5.handlers import H5State
+from h5.lookup import LinkCache
+from h5.page import PageCache
+from h5.ratelimit import WindowLimiter
+from h5.visitor import parse_networks
+from h5.writer import VisitWriter
 from studio.settings import Settings
 
 #: non-code routes live under this prefix so no short code can shadow them
@@ -23,34 +30,43 @@ RESERVED_PREFIX = "/-/"
 
 
 class H5Lifecycle:
-    """Background work of the h5 app (the visit writer joins here)."""
+    """Background work of the h5 app: the visit writer."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        options = settings.tracking
+        self.state = H5State(
+            links=LinkCache(options.link_cache_seconds),
+            pages=PageCache(options.link_cache_seconds),
+            writer=VisitWriter(settings.ip_hash_key, options),
+            limiter=WindowLimiter(options.not_found_per_minute),
+            trusted=parse_networks(options.trusted_proxies),
+            hash_key=settings.ip_hash_key,
+            secret_key=settings.secret_key,
+            secure_cookies=settings.security.https_only,
+        )
+
+    @property
+    def writer(self) -> VisitWriter:
+        return self.state.writer
 
     async def start(self) -> None:
-        return None
+        await self.state.writer.start()
 
     async def stop(self) -> None:
-        return None
-
-
-async def health(request: Request) -> Response:
-    return PlainTextResponse("ok")
-
-
-async def robots(request: Request) -> Response:
-    return PlainTextResponse("User-agent: *\nDisallow: /\n")
-
-
-async def favicon(request: Request) -> Response:
-    return Response(status_code=204)
+        await self.state.writer.stop()
 
 
 routes = [
-    Route("/-/health", health, name="health"),
-    Route("/robots.txt", robots, name="robots"),
-    Route("/favicon.ico", favicon, name="favicon"),
+    Route("/-/health", handlers.health, name="health"),
+    Route("/-/b/{code}/{button}", handlers.button_click, name="button"),
+    Route("/-/reply/{code}/{button}", handlers.reply, methods=["POST"], name="reply"),
+    Route("/-/ics/{code}/{button}", handlers.calendar, name="ics"),
+    Route("/-/loc/{code}/{button}", handlers.location, name="location"),
+    Route("/-/media/{path:path}", handlers.media_placeholder, name="media"),
+    Route("/robots.txt", handlers.robots, name="robots"),
+    Route("/favicon.ico", handlers.favicon, name="favicon"),
+    Route("/{code}", handlers.open_link, name="open"),
 ]
 
 
@@ -72,6 +88,7 @@ def create_h5_app(settings: Settings, *, standalone: bool = False) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan if standalone else None)
     app.state.settings = settings
     app.state.lifecycle = lifecycle
+    app.state.h5 = lifecycle.state
     return app
 
 

@@ -36,6 +36,29 @@ class SecurityOptions:
 
 
 @dataclass(frozen=True)
+class TrackingOptions:
+    """How the h5 app records visits (see h5/tracking.py for the rules)."""
+
+    #: peers (CIDR, IPv4 or IPv6) whose X-Forwarded-For is believed; nobody else's
+    trusted_proxies: tuple[str, ...] = ()
+    #: seconds a short-link lookup stays cached in each h5 process
+    link_cache_seconds: float = 5.0
+    #: the writer flushes when this many visits are buffered, or every flush_seconds
+    flush_size: int = 500
+    flush_seconds: float = 1.0
+    #: visits kept in memory at most while the database is unavailable
+    max_buffer: int = 200_000
+    #: unknown-code answers per IP and minute before the h5 app answers 429
+    not_found_per_minute: int = 30
+    #: days raw visit rows are kept (rollups are kept for ever); 0 = for ever
+    raw_visit_days: int = 400
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -48,6 +71,7 @@ class Settings:
     ffmpeg_binary: str = ""
     jobs: JobOptions = field(default_factory=JobOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
+    tracking: TrackingOptions = field(default_factory=TrackingOptions)
 
     @property
     def media_dir(self) -> Path:
@@ -84,6 +108,13 @@ class Settings:
             security=SecurityOptions(
                 login_max_failures=env("STUDIO_LOGIN_MAX_FAILURES", cast=int, default=5),
                 https_only=env("STUDIO_HTTPS_ONLY", cast=bool, default=False),
+            ),
+            tracking=TrackingOptions(
+                trusted_proxies=_split(env("H5_TRUSTED_PROXIES", default="")),
+                link_cache_seconds=env("H5_LINK_CACHE_SECONDS", cast=float, default=5.0),
+                flush_size=env("H5_FLUSH_SIZE", cast=int, default=500),
+                flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
+                not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
             ),
         )
 

@@ -10,4 +10,6 @@ MODEL_MODULES = [
     "studio.models.jobs",
     "studio.models.audit",
     "studio.models.messages",
+    "studio.models.links",
+    "studio.models.visits",
 ]

@@ -1,0 +1,172 @@
+"""Turn a batch of raw visits into visit rows and rollup deltas, and write them in one
+transaction (the visit writer calls this; nothing here runs on the request path).
+
+Counters are summed in memory first, so a burst of 500 visits to one link is one upsert per
+counter row, not 500.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from h5.tracking import RawVisit, anonymise_ip, ip_hash, local_day, visitor_key
+from h5.useragent import parse_agent
+from studio.models.visits import Scope, VisitType
+
+_HOURLY_COLUMNS = ("pv", "bots", "clicks", "replies", "expired")
+_PV, _BOTS, _CLICKS, _REPLIES, _EXPIRED = range(5)
+
+
+@dataclass
+class RollupBatch:
+    visits: list[tuple[object, ...]] = field(default_factory=list)
+    #: (workspace, scope, scope id, hour) → [pv, bots, clicks, replies, expired]
+    hourly: dict[tuple[int, str, int, int], list[int]] = field(
+        default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0, 0])
+    )
+    #: (workspace, scope, scope id, day, dim, value) → count
+    dims: dict[tuple[int, str, int, int, str, str], int] = field(
+        default_factory=lambda: defaultdict(int)
+    )
+    visitors: set[tuple[int, str, int, int, str]] = field(default_factory=set)
+    ips: set[tuple[int, str, int, int, str]] = field(default_factory=set)
+    #: (hour, ip hash) → [count, last code]
+    orphans: dict[tuple[int, str], list[object]] = field(default_factory=dict)
+    #: link id → non-bot opens
+    link_pv: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def referrer_host(referrer: str) -> str:
+    if not referrer:
+        return ""
+    try:
+        host = urlsplit(referrer).hostname or ""
+    except ValueError:
+        return ""
+    return host[:64]
+
+
+def _clean(text: str) -> str:
+    """PostgreSQL refuses NUL in text; everything else is kept as sent."""
+    return text.replace("\x00", "")
+
+
+def build_batch(raws: Iterable[RawVisit], hash_key: str) -> RollupBatch:
+    batch = RollupBatch()
+    for raw in raws:
+        v = raw.visitor
+        hour = int(raw.at.timestamp()) // 3600
+        ip_h = ip_hash(hash_key, v.ip)
+        link = raw.link
+        if raw.type is VisitType.ORPHAN or link is None:
+            entry = batch.orphans.setdefault((hour, ip_h), [0, ""])
+            entry[0] = int(entry[0]) + 1  # type: ignore[call-overload]
+            entry[1] = raw.code
+            continue
+        agent = parse_agent(v.user_agent)
+        day = local_day(raw.at, link.timezone)
+        key = visitor_key(raw, hash_key, day)
+        ref = referrer_host(v.referrer)
+        batch.visits.append((
+            link.workspace_id, link.link_id, raw.type.value, raw.button_id, raw.at,
+            anonymise_ip(v.ip), ip_h, key, _clean(v.user_agent), agent.device, agent.os,
+            agent.browser, _clean(ref), agent.potential_bot,
+        ))
+        scopes = [(Scope.LINK.value, link.link_id), (Scope.WORKSPACE.value, link.workspace_id)]
+        if link.message_id is not None:
+            scopes.append((Scope.MESSAGE.value, link.message_id))
+        if link.batch_id is not None:
+            scopes.append((Scope.BATCH.value, link.batch_id))
+        ws = link.workspace_id
+        kind = raw.type
+        for scope, scope_id in scopes:
+            counters = batch.hourly[(ws, scope, scope_id, hour)]
+            if kind is VisitType.EXPIRED:
+                counters[_EXPIRED] += 1
+            elif kind.is_open and agent.potential_bot:
+                counters[_BOTS] += 1
+            elif kind.is_open:
+                counters[_PV] += 1
+                for dim, value in (("device", agent.device), ("os", agent.os),
+                                   ("browser", agent.browser), ("referrer", ref)):
+                    batch.dims[(ws, scope, scope_id, day, dim, value)] += 1
+                batch.visitors.add((ws, scope, scope_id, day, key))
+                if ip_h:
+                    batch.ips.add((ws, scope, scope_id, day, ip_h))
+            elif agent.potential_bot:
+                continue  # a bot tapping buttons is in its visit row, not in the counts
+            elif kind is VisitType.BUTTON:
+                counters[_CLICKS] += 1
+                batch.dims[(ws, scope, scope_id, day, "button", raw.button_id)] += 1
+            elif kind is VisitType.REPLY:
+                counters[_REPLIES] += 1
+                batch.dims[(ws, scope, scope_id, day, "reply", raw.button_id)] += 1
+        if kind.is_open and not agent.potential_bot:
+            batch.link_pv[link.link_id] += 1
+    return batch
+
+
+def _sql(conn: BaseDBAsyncClient, template: str, columns: int) -> str:
+    if conn.capabilities.dialect == "postgres":
+        marks = ", ".join(f"${i}" for i in range(1, columns + 1))
+    else:
+        marks = ", ".join("?" * columns)
+    return template.replace("{marks}", marks)
+
+
+_VISIT_SQL = (
+    "INSERT INTO visit (workspace_id, link_id, type, button_id, at, ip_anon, ip_hash, "
+    "visitor_id, user_agent, device, os, browser, referrer, potential_bot) VALUES ({marks})"
+)
+_HOURLY_SQL = (
+    "INSERT INTO visit_hourly (workspace_id, scope, scope_id, hour, pv, bots, clicks, replies, "
+    "expired) VALUES ({marks}) ON CONFLICT (scope, scope_id, hour) DO UPDATE SET "
+    + ", ".join(f"{c} = visit_hourly.{c} + excluded.{c}" for c in _HOURLY_COLUMNS)
+)
+_DIM_SQL = (
+    "INSERT INTO visit_dim (workspace_id, scope, scope_id, day, dim, value, count) "
+    "VALUES ({marks}) ON CONFLICT (scope, scope_id, day, dim, value) "
+    "DO UPDATE SET count = visit_dim.count + excluded.count"
+)
+_VISITOR_SQL = (
+    "INSERT INTO unique_visitor (workspace_id, scope, scope_id, day, key) VALUES ({marks}) "
+    "ON CONFLICT (scope, scope_id, day, key) DO NOTHING"
+)
+_IP_SQL = (
+    "INSERT INTO unique_ip (workspace_id, scope, scope_id, day, ip_hash) VALUES ({marks}) "
+    "ON CONFLICT (scope, scope_id, day, ip_hash) DO NOTHING"
+)
+_ORPHAN_SQL = (
+    "INSERT INTO orphan_hourly (hour, ip_hash, count, last_code) VALUES ({marks}) "
+    "ON CONFLICT (hour, ip_hash) DO UPDATE SET count = orphan_hourly.count + excluded.count, "
+    "last_code = excluded.last_code"
+)
+
+
+async def write_batch(conn: BaseDBAsyncClient, batch: RollupBatch) -> None:
+    """Write everything of one batch; the caller runs this inside one transaction."""
+    if batch.visits:
+        await conn.execute_many(_sql(conn, _VISIT_SQL, 14), batch.visits)
+    if batch.hourly:
+        rows = [[*key, *counts] for key, counts in batch.hourly.items()]
+        await conn.execute_many(_sql(conn, _HOURLY_SQL, 9), rows)
+    if batch.dims:
+        await conn.execute_many(
+            _sql(conn, _DIM_SQL, 7), [[*key, n] for key, n in batch.dims.items()]
+        )
+    if batch.visitors:
+        await conn.execute_many(_sql(conn, _VISITOR_SQL, 5), [list(k) for k in batch.visitors])
+    if batch.ips:
+        await conn.execute_many(_sql(conn, _IP_SQL, 5), [list(k) for k in batch.ips])
+    if batch.orphans:
+        rows = [[hour, h, n, code] for (hour, h), (n, code) in batch.orphans.items()]
+        await conn.execute_many(_sql(conn, _ORPHAN_SQL, 4), rows)
+    if batch.link_pv:
+        update = _sql(conn, "UPDATE short_link SET visits = visits + {marks}", 1)
+        update += " WHERE id = " + ("$2" if conn.capabilities.dialect == "postgres" else "?")
+        await conn.execute_many(update, [[n, link_id] for link_id, n in batch.link_pv.items()])
