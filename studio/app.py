@@ -15,7 +15,7 @@ from h5.app import create_h5_app
 from studio.db import close_db, init_db
 from studio.jobs.runner import Runner
 from studio.settings import Settings, check_production
-from studio.views import auth, home, jobs, members
+from studio.views import auth, chatbots, home, jobs, members, messages
 from studio.views import settings as settings_views
 from studio.web.csrf import CsrfMiddleware
 from studio.web.errors import EXCEPTION_HANDLERS
@@ -28,6 +28,8 @@ STUDIO_ROUTES: list[Route] = [
     *members.routes,
     *settings_views.routes,
     *jobs.routes,
+    *messages.routes,
+    *chatbots.routes,
 ]
 
 

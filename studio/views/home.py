@@ -14,6 +14,8 @@ from studio.web.context import SESSION_LOCALE, SESSION_WORKSPACE, Ctx, login_req
 from studio.web.render import form_data, render
 
 #: areas not built yet show an honest empty page; each later feature replaces its entry
+#: areas that are built: their landing page's route name
+BUILT = {"messages": "studio:message_list"}
 AREAS = {
     "messages": ("消息", "编辑文本、富媒体、卡片和多卡片消息，带实时手机预览和审核。"),
     "media": ("素材", "上传图片、视频、音频，自动转码到运营商的大小限制内。"),
@@ -34,6 +36,8 @@ async def area(request: Request, ctx: Ctx) -> Response:
     key = request.path_params["area"]
     if key not in AREAS:
         raise NotFound()
+    if key in BUILT:
+        return RedirectResponse(request.url_for(BUILT[key]), status_code=303)
     title, blurb = AREAS[key]
     return render(request, "studio/area.html", {"area": key, "title": title, "blurb": blurb})
 
