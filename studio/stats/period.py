@@ -1,0 +1,103 @@
+"""A statistics period: local dates in the workspace's time zone, mapped to UTC hours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+MAX_DAYS = 731
+
+
+class Granularity(StrEnum):
+    HOUR = "hour"
+    DAY = "day"
+    MONTH = "month"
+
+    @property
+    def label_zh(self) -> str:
+        return {"hour": "按小时", "day": "按天", "month": "按月"}[self.value]
+
+
+def day_int(d: date) -> int:
+    return d.year * 10000 + d.month * 100 + d.day
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  #: first local day, included
+    end: date  #: last local day, included
+    tz: str
+    granularity: Granularity = Granularity.DAY
+
+    @classmethod
+    def parse(
+        cls, values: dict[str, str], tz: str, today: date, default_days: int = 7
+    ) -> Period:
+        """From query values `from`, `to`, `by`; bad or missing values fall back quietly."""
+        end = _date(values.get("to")) or today
+        start = _date(values.get("from")) or end - timedelta(days=default_days - 1)
+        if start > end:
+            start, end = end, start
+        if (end - start).days > MAX_DAYS:
+            start = end - timedelta(days=MAX_DAYS)
+        try:
+            by = Granularity(values.get("by", ""))
+        except ValueError:
+            by = Granularity.HOUR if start == end else Granularity.DAY
+        return cls(start, end, tz, by)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.tz)
+
+    @property
+    def start_day(self) -> int:
+        return day_int(self.start)
+
+    @property
+    def end_day(self) -> int:
+        return day_int(self.end)
+
+    def _epoch_hour(self, d: date) -> int:
+        moment = datetime.combine(d, time(0), tzinfo=self.zone)
+        return int(moment.timestamp()) // 3600
+
+    @property
+    def hours(self) -> tuple[int, int]:
+        """UTC epoch hours [first, last) covering the local days."""
+        return self._epoch_hour(self.start), self._epoch_hour(self.end + timedelta(days=1))
+
+    def bucket(self, epoch_hour: int) -> str:
+        local = datetime.fromtimestamp(epoch_hour * 3600, self.zone)
+        if self.granularity is Granularity.HOUR:
+            return local.strftime("%Y-%m-%d %H:00")
+        if self.granularity is Granularity.MONTH:
+            return local.strftime("%Y-%m")
+        return local.strftime("%Y-%m-%d")
+
+    def day_bucket(self, day: int) -> str:
+        d = date(day // 10000, day // 100 % 100, day % 100)
+        if self.granularity is Granularity.MONTH:
+            return d.strftime("%Y-%m")
+        return d.strftime("%Y-%m-%d")
+
+    def buckets(self) -> list[str]:
+        """Every bucket label of the period, in order (empty ones included)."""
+        first, last = self.hours
+        labels: list[str] = []
+        for hour in range(first, last):
+            label = self.bucket(hour)
+            if not labels or labels[-1] != label:
+                labels.append(label)
+        return labels
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None

@@ -1,0 +1,66 @@
+"""Visitor parsing at the edge: client IP and trusted proxies, anonymisation, caps."""
+
+from __future__ import annotations
+
+import pytest
+
+from h5.tracking import anonymise_ip, drop_reason, fallback_visitor_id, ip_hash
+from h5.visitor import client_ip, parse_networks
+
+PROXIES = parse_networks(("10.0.0.0/8", "2001:db8:ffff::/48", "127.0.0.1"))
+
+
+@pytest.mark.parametrize(("peer", "xff", "expected"), [
+    ("203.0.113.9", "1.2.3.4", "203.0.113.9"),
+    ("10.1.2.3", "1.2.3.4", "1.2.3.4"),
+    ("10.1.2.3", "1.2.3.4, 10.9.9.9", "1.2.3.4"),
+    ("10.1.2.3", "6.6.6.6, 1.2.3.4", "1.2.3.4"),
+    ("10.1.2.3", "", "10.1.2.3"),
+    ("10.1.2.3", "garbage", "10.1.2.3"),
+    ("2001:db8:ffff::1", "2400:cb00::1", "2400:cb00::1"),
+    ("2001:db8:ffff::1", "[2400:cb00::1]", "2400:cb00::1"),
+    ("2001:db8:aaaa::1", "1.2.3.4", "2001:db8:aaaa::1"),
+    ("::ffff:10.0.0.1", "1.2.3.4", "1.2.3.4"),
+    ("127.0.0.1", "2400:cb00::7, 10.0.0.2", "2400:cb00::7"),
+], ids=["untrusted-peer-spoof", "trusted-v4", "trusted-chain", "rightmost-untrusted",
+        "no-header", "garbage", "trusted-v6", "bracketed-v6", "untrusted-v6-peer",
+        "v4-mapped-peer", "v6-client-through-two-proxies"])
+def test_client_ip_believes_only_trusted_proxies(peer: str, xff: str, expected: str) -> None:
+    assert client_ip(peer, xff, PROXIES) == expected
+
+
+def test_without_trusted_proxies_the_header_is_ignored() -> None:
+    assert client_ip("127.0.0.1", "1.2.3.4", ()) == "127.0.0.1"
+
+
+@pytest.mark.parametrize(("ip", "expected"), [
+    ("198.51.100.23", "198.51.100.0"),
+    ("2001:db8:1234:5678:9abc::1", "2001:db8:1234::"),
+    ("2400:cb00:2049:1::a29f:1804", "2400:cb00:2049::"),
+    ("::1", "::"),
+    ("not an ip", ""),
+], ids=["v4", "v6", "v6-real", "v6-loopback", "garbage"])
+def test_anonymise(ip: str, expected: str) -> None:
+    assert anonymise_ip(ip) == expected
+
+
+def test_ip_hash_is_keyed_and_stable() -> None:
+    assert ip_hash("k1", "1.2.3.4") == ip_hash("k1", "1.2.3.4")
+    assert ip_hash("k1", "1.2.3.4") != ip_hash("k2", "1.2.3.4")
+    assert ip_hash("k1", "1.2.3.4") != ip_hash("k1", "1.2.3.5")
+    assert len(ip_hash("k1", "1.2.3.4")) == 32 and ip_hash("k1", "") == ""
+
+
+def test_fallback_visitor_id_is_per_day_and_cookie_shaped() -> None:
+    a = fallback_visitor_id("k", "1.2.3.4", "UA", 20261125)
+    assert a == fallback_visitor_id("k", "1.2.3.4", "UA", 20261125)
+    assert a != fallback_visitor_id("k", "1.2.3.4", "UA", 20261126)
+    assert a != fallback_visitor_id("k", "1.2.3.4", "UA2", 20261125)
+    assert 16 <= len(a) <= 32
+
+
+@pytest.mark.parametrize(("method", "query", "dropped"), [
+    ("GET", "", False), ("HEAD", "", True), ("GET", "nostat", True), ("POST", "a=1", False),
+], ids=["get", "head", "preview", "post"])
+def test_drop_rules(method: str, query: str, dropped: bool) -> None:
+    assert (drop_reason(method, query) is not None) is dropped
