@@ -24,6 +24,7 @@ from studio.messages.review import ReviewPolicy
 from studio.models.messages import ChatbotProfile, ReviewStatus
 from studio.roles import Perm
 from studio.web.context import Ctx, login_required
+from studio.web.csrf import FORM_BODY_CAP
 from studio.web.htmx import see_other
 from studio.web.render import form_data, render
 
@@ -41,6 +42,13 @@ def _tz(ctx: Ctx) -> ZoneInfo:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    """The posted form as strings; fields may be as large as the whole body cap (2 MB), so an
+    over-long text becomes a validation problem, not a parser error."""
+    async with request.form(max_fields=5000, max_part_size=FORM_BODY_CAP) as form:
+        return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 def _form_problems(errors: dict[str, str]) -> list[Problem]:
@@ -95,7 +103,7 @@ async def message_edit(request: Request, ctx: Ctx) -> Response:
     if request.method == "GET":
         return await _editor(request, ctx, message)
     ctx.require(Perm.EDIT_CONTENT)
-    form = await form_data(request)
+    form = await _form(request)
     doc, op = document_from_form(form, _tz(ctx)), form.get("op", "save")
     if op not in ("save", "submit"):
         return await _editor(request, ctx, message, doc=ensure_shape(apply_op(doc, op)), form=form)
@@ -126,7 +134,7 @@ async def message_preview(request: Request, ctx: Ctx) -> Response:
         pv = await preview_state(actor, message, version.document, chatbot_id=message.chatbot_id)
         return render(request, "studio/message_preview.html",
                       {"message": message, "version": version, "pv": pv})
-    form = await form_data(request)
+    form = await _form(request)
     doc = document_from_form(form, _tz(ctx))
     chatbot = form.get("chatbot", "")
     pv = await preview_state(actor, message, doc,
@@ -255,12 +263,13 @@ async def message_gsma(request: Request, ctx: Ctx) -> Response:
 async def message_import(request: Request, ctx: Ctx) -> Response:
     if request.method == "GET":
         return render(request, "studio/message_import.html")
-    form = await request.form()
-    upload = form.get("file")
-    text: str | bytes = form.get("json") or ""  # type: ignore[assignment]
-    if upload is not None and not isinstance(upload, str):
-        text = await upload.read(service.IMPORT_MAX_BYTES + 1)
-    values = {"name": str(form.get("name") or ""), "json": text if isinstance(text, str) else ""}
+    async with request.form(max_part_size=FORM_BODY_CAP) as form:
+        upload = form.get("file")
+        text: str | bytes = form.get("json") or ""  # type: ignore[assignment]
+        if upload is not None and not isinstance(upload, str):
+            text = await upload.read(service.IMPORT_MAX_BYTES + 1)
+        name = str(form.get("name") or "")
+    values = {"name": name, "json": text if isinstance(text, str) else ""}
     try:
         message = await service.import_message(_actor(ctx), name=values["name"], text=text)
     except service.DraftInvalid as exc:
