@@ -43,11 +43,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         settings.media_dir.mkdir(parents=True, exist_ok=True)
-        await init_db(settings.database_url, migrate=True)
-        await h5_lifecycle.start()
-        if settings.jobs.embedded:
-            await runner.start()
         try:
+            await init_db(settings.database_url, migrate=True)
+            await h5_lifecycle.start()
+            if settings.jobs.embedded:
+                await runner.start()
             yield
         finally:
             await runner.stop()

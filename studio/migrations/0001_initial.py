@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('ip', fields.CharField(default='', max_length=64)),
                 ('at', fields.DatetimeField(db_index=True, auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'audit_log', 'app': 'studio', 'indexes': [Index(fields=['workspace', 'at'])], 'pk_attr': 'id'},
+            options={'table': 'audit_log', 'app': 'studio', 'indexes': [Index(fields=['workspace_id', 'at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

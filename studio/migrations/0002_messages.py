@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
                 ('deleted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'message', 'app': 'studio', 'indexes': [Index(fields=['workspace', 'updated_at'])], 'pk_attr': 'id'},
+            options={'table': 'message', 'app': 'studio', 'indexes': [Index(fields=['workspace_id', 'updated_at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'short_link', 'app': 'studio', 'indexes': [Index(fields=['workspace', 'created_at']), Index(fields=['workspace', 'batch_id'])], 'pk_attr': 'id'},
+            options={'table': 'short_link', 'app': 'studio', 'indexes': [Index(fields=['workspace_id', 'created_at']), Index(fields=['workspace_id', 'batch_id'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
                 ('referrer', fields.CharField(default='', description='host of the referring page, empty when direct', max_length=255)),
                 ('potential_bot', fields.BooleanField(default=False)),
             ],
-            options={'table': 'visit', 'app': 'studio', 'indexes': [Index(fields=['link', 'at']), Index(fields=['workspace', 'at'])], 'pk_attr': 'id'},
+            options={'table': 'visit', 'app': 'studio', 'indexes': [Index(fields=['link_id', 'at']), Index(fields=['workspace_id', 'at'])], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 ('replies', fields.IntField(default=0, description='non-bot replies')),
                 ('expired', fields.IntField(default=0, description='opens of expired or disabled links')),
             ],
-            options={'table': 'visit_hourly', 'app': 'studio', 'unique_together': (('scope', 'scope_id', 'hour'),), 'indexes': [Index(fields=['workspace', 'scope', 'hour'])], 'pk_attr': 'id', 'table_description': 'Counts per scope and UTC hour.'},
+            options={'table': 'visit_hourly', 'app': 'studio', 'unique_together': (('scope', 'scope_id', 'hour'),), 'indexes': [Index(fields=['workspace_id', 'scope', 'hour'])], 'pk_attr': 'id', 'table_description': 'Counts per scope and UTC hour.'},
             bases=['Model'],
         ),
     ]

@@ -24,4 +24,4 @@ class AuditLog(Model):
 
     class Meta:
         table = "audit_log"
-        indexes = (("workspace", "at"),)
+        indexes = (("workspace_id", "at"),)

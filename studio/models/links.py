@@ -43,7 +43,7 @@ class ShortLink(Model):
 
     class Meta:
         table = "short_link"
-        indexes = (("workspace", "created_at"), ("workspace", "batch_id"))
+        indexes = (("workspace_id", "created_at"), ("workspace_id", "batch_id"))
 
     @property
     def is_ch5(self) -> bool:

@@ -77,7 +77,7 @@ class Message(Model):
 
     class Meta:
         table = "message"
-        indexes = (("workspace", "updated_at"),)
+        indexes = (("workspace_id", "updated_at"),)
 
 
 class MessageVersion(Model):

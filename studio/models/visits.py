@@ -61,7 +61,7 @@ class Visit(Model):
 
     class Meta:
         table = "visit"
-        indexes = (("link", "at"), ("workspace", "at"))
+        indexes = (("link_id", "at"), ("workspace_id", "at"))
 
 
 class VisitHourly(Model):
@@ -89,7 +89,7 @@ class VisitHourly(Model):
     class Meta:
         table = "visit_hourly"
         unique_together = (("scope", "scope_id", "hour"),)
-        indexes = (("workspace", "scope", "hour"),)
+        indexes = (("workspace_id", "scope", "hour"),)
 
 
 class VisitDim(Model):

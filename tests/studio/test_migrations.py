@@ -32,3 +32,24 @@ async def test_models_have_no_unmigrated_changes(tmp_path: Path) -> None:
     finally:
         await close_db()
     assert pending == [], "models changed without a migration: run `studio makemigrations`"
+
+
+
+async def test_model_indexes_name_real_columns(tmp_path: Path) -> None:
+    """SQLite takes an unknown double-quoted column as a string literal; PostgreSQL fails.
+
+    So an index on a relation must name its column (`workspace_id`), not the field.
+    """
+    from tortoise.indexes import Index
+
+    await init_db(f"sqlite://{tmp_path / 'idx.sqlite3'}", migrate=False)
+    try:
+        problems = []
+        for model in Tortoise.apps["studio"].values():
+            columns = {f.source_field or name for name, f in model._meta.fields_map.items()}
+            for index in model._meta.indexes:
+                fields = index.fields if isinstance(index, Index) else index
+                problems += [f"{model.__name__}: {f}" for f in fields if f not in columns]
+    finally:
+        await close_db()
+    assert problems == []
