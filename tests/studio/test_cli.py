@@ -74,3 +74,30 @@ def test_production_mode_refuses_unsafe_settings(tmp_path: Path) -> None:
                                   "STUDIO_SECRET_KEY": "dev"})
     with pytest.raises(InsecureSettings):
         create_app(settings)
+
+
+def test_render_validate_and_media_fit_are_wired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from PIL import Image
+
+    monkeypatch.setenv("STUDIO_DATA_DIR", str(tmp_path))
+    doc = tmp_path / "m.json"
+    doc.write_text(json.dumps({"version": 2, "kind": "text", "text": "你好 {{name}}",
+                               "variables": [{"name": "name", "sample": "张三"}]}))
+    assert main(["validate", str(doc)]) == 0
+    assert json.loads(capsys.readouterr().out)["valid"] is True
+    assert main(["render", str(doc), "--to", "sms", "--vars", '{"name": "李四"}']) == 0
+    assert "你好 李四" in json.loads(capsys.readouterr().out)["output"]["text"]
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 2, "kind": "card", "cards": []}')
+    assert main(["validate", str(bad)]) == 1
+    capsys.readouterr()
+    Image.new("RGB", (640, 480), (200, 30, 30)).save(tmp_path / "in.png")
+    out = tmp_path / "out.img"
+    assert main(["media", "fit", str(tmp_path / "in.png"), "--profile", "thumbnail",
+                 "--out", str(out)]) == 0
+    line = json.loads(capsys.readouterr().out)
+    assert line["size"] == out.stat().st_size <= line["budget"]
