@@ -1,0 +1,130 @@
+"""Reading recipient files into rows of strings: xlsx, csv and txt (UTF-8 or GBK), typed.
+
+Everything returns plain lists of cell strings; deciding what a cell means is
+`studio.sending.recipients`' job. Caps are checked while reading, so a 10-million-row file
+stops at the first row past the limit instead of being read whole.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from studio.errors import StudioError
+
+#: recipient rows per batch (the header row is not counted)
+MAX_ROWS = 100_000
+#: numbers typed or pasted into one field, and in all fields together
+TYPED_PER_FIELD = 100
+TYPED_TOTAL = 10_000
+#: columns read from a row (phone + variables); the rest are ignored
+MAX_COLUMNS = 100
+
+_TYPED_SPLIT = re.compile(r"[\s,，;；、]+")
+
+
+class ImportRefused(StudioError):
+    """A file or entry that cannot be imported at all (zh-CN reason)."""
+
+    status = 422
+    code = "import_refused"
+    message = "无法导入该文件"
+
+
+def rows_from_file(data: bytes, filename: str, *, encoding: str = "") -> Iterator[list[str]]:
+    """Rows of a recipient file, chosen by content first and file name second."""
+    name = filename.lower()
+    if data[:4] == b"PK\x03\x04":
+        return _xlsx_rows(data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportRefused("不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 或 .csv 后上传")
+    if name.endswith((".xlsx", ".xlsm")):
+        raise ImportRefused("文件不是有效的 Excel（.xlsx）表格")
+    if b"\x00" in data[:4096]:
+        raise ImportRefused("文件不是文本或表格文件，请上传 .xlsx、.csv 或 .txt")
+    return _text_rows(decode_text(data, encoding))
+
+
+def decode_text(data: bytes, encoding: str = "") -> str:
+    """UTF-8 (with or without BOM) when it decodes, else GBK (GB18030, its superset).
+
+    Chinese Excel saves CSV in GBK by default; a file that is neither raises with a hint.
+    """
+    if encoding:
+        try:
+            return data.decode(encoding).lstrip("\ufeff")
+        except (LookupError, UnicodeDecodeError):
+            raise ImportRefused(f"无法按 {encoding[:20]} 编码读取文件") from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ImportRefused("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV") from None
+
+
+def _text_rows(text: str) -> Iterator[list[str]]:
+    first = text[:4096].split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for row in reader:
+        yield [cell.strip() for cell in row[:MAX_COLUMNS]]
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    import openpyxl  # imported here: only xlsx imports pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        raise ImportRefused("文件不是有效的 Excel（.xlsx）表格") from None
+    try:
+        sheet = book.worksheets[0]
+        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
+            yield [cell_text(v) for v in values]
+    finally:
+        book.close()
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as the text a person sees, without Excel's float artefacts.
+
+    A phone typed into Excel is a float (13800138000.0, shown as 1.38E+10): integral floats
+    become their digits. Formulas arrive as their last computed value (empty when the file
+    was never calculated); merged cells carry their value in the first cell only.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e17:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def typed_rows(fields: list[str]) -> list[list[str]]:
+    """Numbers typed or pasted into entry fields (separated by spaces, commas or lines)."""
+    rows: list[list[str]] = []
+    for index, text in enumerate(fields, start=1):
+        numbers = [n for n in _TYPED_SPLIT.split(text.strip()) if n]
+        if len(numbers) > TYPED_PER_FIELD:
+            raise ImportRefused(f"第 {index} 个输入框最多 {TYPED_PER_FIELD} 个号码")
+        rows.extend([n] for n in numbers)
+        if len(rows) > TYPED_TOTAL:
+            raise ImportRefused(f"手动输入最多 {TYPED_TOTAL} 个号码，更多请上传文件")
+    return rows
