@@ -16,6 +16,7 @@ from studio.db import close_db, init_db
 from studio.jobs.runner import Runner
 from studio.settings import Settings, check_production
 from studio.views import auth, chatbots, home, jobs, members, messages
+from studio.views import media as media_views
 from studio.views import settings as settings_views
 from studio.web.csrf import CsrfMiddleware
 from studio.web.errors import EXCEPTION_HANDLERS
@@ -28,6 +29,7 @@ STUDIO_ROUTES: list[Route] = [
     *members.routes,
     *settings_views.routes,
     *jobs.routes,
+    *media_views.routes,
     *messages.routes,
     *chatbots.routes,
 ]

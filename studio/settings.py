@@ -54,6 +54,18 @@ class TrackingOptions:
     raw_visit_days: int = 400
 
 
+@dataclass(frozen=True)
+class MediaOptions:
+    """Uploads and transcoding (see studio/media_library/)."""
+
+    #: uploads over this many bytes are refused while streaming (1 MB = 1,000,000 bytes)
+    upload_max_bytes: int = 200_000_000
+    #: ffmpeg -threads for every transcode
+    ffmpeg_threads: int = 2
+    #: wall-clock limit of one ffmpeg run, in seconds (the process is killed past it)
+    ffmpeg_timeout: float = 900.0
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -72,6 +84,7 @@ class Settings:
     jobs: JobOptions = field(default_factory=JobOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
     tracking: TrackingOptions = field(default_factory=TrackingOptions)
+    media: MediaOptions = field(default_factory=MediaOptions)
 
     @property
     def media_dir(self) -> Path:
@@ -115,6 +128,11 @@ class Settings:
                 flush_size=env("H5_FLUSH_SIZE", cast=int, default=500),
                 flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
                 not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
+            ),
+            media=MediaOptions(
+                upload_max_bytes=env("STUDIO_UPLOAD_MAX_BYTES", cast=int, default=200_000_000),
+                ffmpeg_threads=env("STUDIO_FFMPEG_THREADS", cast=int, default=2),
+                ffmpeg_timeout=env("STUDIO_FFMPEG_TIMEOUT", cast=float, default=900.0),
             ),
         )
 

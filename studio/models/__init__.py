@@ -12,4 +12,5 @@ MODEL_MODULES = [
     "studio.models.messages",
     "studio.models.links",
     "studio.models.visits",
+    "studio.models.media",
 ]
