@@ -15,9 +15,10 @@ from h5.app import create_h5_app
 from studio.db import close_db, init_db
 from studio.jobs.runner import Runner
 from studio.settings import Settings, check_production
-from studio.views import auth, chatbots, home, jobs, members, messages
+from studio.views import auth, chatbots, home, jobs, links, members, messages, stats
 from studio.views import media as media_views
 from studio.views import settings as settings_views
+from studio.views import signatures, sms_templates, video_sms
 from studio.web.csrf import CsrfMiddleware
 from studio.web.errors import EXCEPTION_HANDLERS
 from studio.web.locale import LocaleMiddleware
@@ -32,6 +33,8 @@ STUDIO_ROUTES: list[Route] = [
     *media_views.routes,
     *messages.routes,
     *chatbots.routes,
+    *links.routes, *stats.routes,
+    *signatures.routes, *sms_templates.routes, *video_sms.routes,
 ]
 
 
