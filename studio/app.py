@@ -18,7 +18,6 @@ from studio.settings import Settings, check_production
 from studio.views import auth, chatbots, home, jobs, links, members, messages, stats
 from studio.views import media as media_views
 from studio.views import settings as settings_views
-from studio.views import signatures, sms_templates, video_sms
 from studio.web.csrf import CsrfMiddleware
 from studio.web.errors import EXCEPTION_HANDLERS
 from studio.web.locale import LocaleMiddleware
@@ -34,7 +33,6 @@ STUDIO_ROUTES: list[Route] = [
     *messages.routes,
     *chatbots.routes,
     *links.routes, *stats.routes,
-    *signatures.routes, *sms_templates.routes, *video_sms.routes,
 ]
 
 
