@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +15,7 @@ from renderers import codec, rcs
 from renderers.context import RenderContext
 from renderers.errors import DocumentError, Problem
 from studio import audit
-from studio.errors import Conflict, FormInvalid
+from studio.errors import Conflict, FormInvalid, TooLarge
 from studio.messages import service, workflow
 from studio.messages.editing import editor_state, preview_state
 from studio.messages.editor import apply_op, ensure_shape
@@ -44,11 +45,25 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _guard_size(request: Request) -> None:
+    """htmx sends the CSRF token as a header, so the CSRF middleware does not cap the body."""
+    try:
+        size = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        size = 0
+    if size > FORM_BODY_CAP:
+        raise TooLarge("提交的内容过大（表单上限 2 MB）")
+
+
 async def _form(request: Request) -> dict[str, str]:
     """The posted form as strings; fields may be as large as the whole body cap (2 MB), so an
     over-long text becomes a validation problem, not a parser error."""
-    async with request.form(max_fields=5000, max_part_size=FORM_BODY_CAP) as form:
-        return {key: value for key, value in form.items() if isinstance(value, str)}
+    _guard_size(request)
+    try:
+        async with request.form(max_fields=5000, max_part_size=FORM_BODY_CAP) as form:
+            return {key: value for key, value in form.items() if isinstance(value, str)}
+    except HTTPException as exc:  # a field or the field count over the parser's limits
+        raise TooLarge("提交的内容过大（表单上限 2 MB）") from exc
 
 
 def _form_problems(errors: dict[str, str]) -> list[Problem]:
@@ -263,6 +278,7 @@ async def message_gsma(request: Request, ctx: Ctx) -> Response:
 async def message_import(request: Request, ctx: Ctx) -> Response:
     if request.method == "GET":
         return render(request, "studio/message_import.html")
+    _guard_size(request)
     async with request.form(max_part_size=FORM_BODY_CAP) as form:
         upload = form.get("file")
         text: str | bytes = form.get("json") or ""  # type: ignore[assignment]

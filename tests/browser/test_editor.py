@@ -137,6 +137,19 @@ def _build_carousel(page, server: str) -> int:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#msg-form")
     mid = int(page.url.rstrip("/").rsplit("/", 1)[-1])
 
+    # submitting an empty carousel is refused: the editor comes back with the problems
+    page.click("button[value=submit]")
+    expect(page.locator(".alert")).to_contain_text("不能提交审核")
+    expect(page.locator("#e-cards-0 .error")).to_be_visible()
+    # a 10 MB paste is refused with a message, and the editor stays
+    # (hidden first: laying out 10 million characters would stall the browser, not the app)
+    page.evaluate("""() => { const t = document.getElementById('f-text');
+        t.style.display = 'none'; t.value = 'x'.repeat(10000000); }""")
+    page.click("button[value=save]")
+    expect(page.locator("#msg-alert")).to_contain_text("过大")
+    page.evaluate("""() => { const t = document.getElementById('f-text');
+        t.value = ''; t.style.display = ''; }""")
+
     # the preview follows the typing, debounced
     title = page.locator("#f-cards-0-title")
     title.press_sequentially("春装八折", delay=40)
