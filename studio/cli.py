@@ -180,8 +180,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: commands whose arguments belong to another module's own parser
+_DELEGATED = ("render", "validate", "media")
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    # REMAINDER does not take a first argument that looks like an option (`media --help`),
+    # so unknown arguments of a delegated command are handed on rather than refused
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in _DELEGATED:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.rest = [*args.rest, *extra]
     if args.command in ("render", "validate"):
         args.rest = [args.command, *args.rest]
     elif args.command == "media":

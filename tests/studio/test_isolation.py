@@ -30,9 +30,25 @@ async def _job(ws: Workspace) -> int:
     return (await enqueue("noop", now=datetime.now(UTC), workspace_id=ws.id)).id
 
 
+async def _media_asset(ws: Workspace) -> int:
+    from studio.models.media import AssetStatus, MediaAsset
+
+    asset = await MediaAsset.create(
+        workspace=ws, name="别人的素材", kind="image", mime="image/png", format="png", size=1,
+        sha256="0" * 64, original_key="0" * 32, status=AssetStatus.READY,
+    )
+    return asset.id
+
+
 CASES: list[tuple[str, str, Factory]] = [
     ("POST", "/settings/members/{id}", _membership),
     ("GET", "/jobs/{id}", _job),
+    ("GET", "/media/{id}", _media_asset),
+    ("POST", "/media/{id}/rename", _media_asset),
+    ("POST", "/media/{id}/delete", _media_asset),
+    ("POST", "/media/{id}/renditions", _media_asset),
+    ("POST", "/media/{id}/retry", _media_asset),
+    ("GET", "/media/picker/{id}?target=card_media", _media_asset),
 ]
 
 
