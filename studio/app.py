@@ -18,6 +18,9 @@ from studio.settings import Settings, check_production
 from studio.views import auth, chatbots, home, jobs, links, members, messages, stats
 from studio.views import media as media_views
 from studio.views import settings as settings_views
+from studio.views import signatures as signature_views
+from studio.views import sms_templates as sms_template_views
+from studio.views import video_sms as video_sms_views
 from studio.web.csrf import CsrfMiddleware
 from studio.web.errors import EXCEPTION_HANDLERS
 from studio.web.locale import LocaleMiddleware
@@ -33,6 +36,7 @@ STUDIO_ROUTES: list[Route] = [
     *messages.routes,
     *chatbots.routes,
     *links.routes, *stats.routes,
+    *signature_views.routes, *sms_template_views.routes, *video_sms_views.routes,
 ]
 
 

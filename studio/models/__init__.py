@@ -13,4 +13,5 @@ MODEL_MODULES = [
     "studio.models.links",
     "studio.models.visits",
     "studio.models.media",
+    "studio.models.templates",
 ]

@@ -17,6 +17,7 @@ from studio.web.render import form_data, render
 #: areas that are built: their landing page's route name
 BUILT = {"messages": "studio:message_list", "links": "studio:links", "stats": "studio:stats"}
 BUILT["media"] = "studio:media_list"
+BUILT["templates"] = "studio:signature_list"
 AREAS = {
     "messages": ("消息", "编辑文本、富媒体、卡片和多卡片消息，带实时手机预览和审核。"),
     "media": ("素材", "上传图片、视频、音频，自动转码到运营商的大小限制内。"),

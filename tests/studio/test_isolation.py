@@ -52,6 +52,34 @@ CASES: list[tuple[str, str, Factory]] = [
 ]
 
 
+async def _signature(ws: Workspace) -> int:
+    from studio.models.templates import Signature
+
+    return (await Signature.create(workspace=ws, text="别人的签名")).id
+
+
+async def _sms_template(ws: Workspace) -> int:
+    from studio.models.templates import SmsKind, SmsTemplate
+
+    return (await SmsTemplate.create(workspace=ws, name="别人的模板", kind=SmsKind.NOTIFICATION,
+                                     text="您好")).id
+
+
+async def _video_sms(ws: Workspace) -> int:
+    from studio.models.templates import VideoSmsTemplate
+
+    return (await VideoSmsTemplate.create(workspace=ws, name="别人的视频短信", title="标题")).id
+
+
+CASES += [
+    ("GET", "/signatures/{id}", _signature),
+    ("POST", "/signatures/{id}/withdraw", _signature),
+    ("GET", "/sms-templates/{id}", _sms_template),
+    ("POST", "/sms-templates/{id}/review", _sms_template),
+    ("GET", "/video-sms/{id}/export", _video_sms),
+]
+
+
 @pytest.mark.parametrize(("method", "path", "factory"), CASES, ids=[c[1] for c in CASES])
 async def test_foreign_object_is_not_found(
     owner_client: httpx.AsyncClient, method: str, path: str, factory: Factory

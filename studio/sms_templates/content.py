@@ -1,0 +1,112 @@
+"""Checks shared by text SMS and video SMS templates: variables, links, forbidden words.
+
+Variables use the renderers' one syntax (`{{name}}`). A template declares its variables with a
+sample value each; every used variable must be declared and every declared one used.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from renderers.sms import ForbiddenHit
+from renderers.variables import NAME_RE, fill, names_in
+
+VARIABLES_MAX = 20
+SAMPLE_MAX = 100
+#: a scheme other than http(s) written as a link (javascript:, data:, vbscript:, file:)
+_BAD_SCHEME = re.compile(r"\b(javascript|data|vbscript|file)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    sample: str = ""
+
+
+def parse_variables(raw: str) -> tuple[list[Variable], str | None]:
+    """Lines `name=sample` (or just `name`); returns the variables and an error, if any."""
+    found: list[Variable] = []
+    for line in raw.splitlines():
+        if not line.strip():
+            continue
+        name, _, sample = line.partition("=")
+        name, sample = name.strip().strip("{}").strip(), sample.strip()
+        if not NAME_RE.fullmatch(name):
+            return found, f"变量名“{name}”无效：只能用字母、汉字、数字和下划线，且不能以数字开头"
+        if len(name) > 32:
+            return found, f"变量名“{name}”过长（最多 32 个字）"
+        if len(sample) > SAMPLE_MAX:
+            return found, f"变量“{name}”的示例值最多 {SAMPLE_MAX} 个字"
+        if any(v.name == name for v in found):
+            return found, f"变量“{name}”重复声明"
+        found.append(Variable(name, sample))
+    if len(found) > VARIABLES_MAX:
+        return found, f"变量最多 {VARIABLES_MAX} 个"
+    return found, None
+
+
+def variables_text(variables: list[Variable]) -> str:
+    return "\n".join(f"{v.name}={v.sample}" for v in variables)
+
+
+def variables_from_json(raw: object) -> list[Variable]:
+    items = raw if isinstance(raw, list) else []
+    return [Variable(str(i.get("name", "")), str(i.get("sample", "")))
+            for i in items if isinstance(i, dict)]
+
+
+def variables_to_json(variables: list[Variable]) -> list[dict[str, str]]:
+    return [{"name": v.name, "sample": v.sample} for v in variables]
+
+
+def variable_errors(texts: list[str], variables: list[Variable]) -> str | None:
+    """The first problem between the variables used in `texts` and those declared."""
+    used = [n for t in texts for n in names_in(t)]
+    declared = {v.name for v in variables}
+    for name in used:
+        if name not in declared:
+            return f"内容中的变量“{name}”未声明，请用“插入变量”添加"
+    for v in variables:
+        if v.name not in used:
+            return f"变量“{v.name}”已声明但内容中没有使用，请删除或插入到内容中"
+    return None
+
+
+def fill_samples(text: str, variables: list[Variable], values: dict[str, str] | None = None
+                 ) -> str:
+    """The text as a phone shows it for `values` (the samples by default)."""
+    chosen = {v.name: v.sample or v.name for v in variables}
+    chosen.update(values or {})
+    return fill(text, chosen)[0]
+
+
+def bad_link(text: str) -> str | None:
+    match = _BAD_SCHEME.search(text)
+    if match:
+        return f"内容中不能包含“{match.group(1)}:”链接，只支持 http:// 或 https:// 链接"
+    return None
+
+
+def forbidden_message(hits: tuple[ForbiddenHit, ...] | list[ForbiddenHit]) -> str | None:
+    if not hits:
+        return None
+    words = "、".join(dict.fromkeys(f"“{h.word}”" for h in hits))
+    return f"内容含禁用词 {words}，请删除后再保存"
+
+
+def highlight(text: str, hits: tuple[ForbiddenHit, ...] | list[ForbiddenHit]
+              ) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is_forbidden) for the editor to mark each hit."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for hit in sorted(hits, key=lambda h: h.start):
+        if hit.start < at:
+            continue
+        if hit.start > at:
+            pieces.append((text[at:hit.start], False))
+        pieces.append((text[hit.start:hit.end], True))
+        at = hit.end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces

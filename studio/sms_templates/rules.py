@@ -1,0 +1,73 @@
+"""A workspace's template rules, read once per request into a frozen value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from renderers.limits import SMS
+from renderers.sms import DEFAULT_FORBIDDEN_WORDS, SmsOptions
+from studio.errors import FormInvalid
+from studio.models.templates import TemplateSettings
+
+SIGNATURE_MIN = SMS["signature.min_chars"].value
+SIGNATURE_MAX = SMS["signature.max_chars"].value
+DEFAULT_OPT_OUT = "拒收请回复R"
+FORBIDDEN_MAX = 200
+
+
+@dataclass(frozen=True)
+class Rules:
+    signature_max_chars: int = SIGNATURE_MAX
+    opt_out_phrase: str = DEFAULT_OPT_OUT
+    #: the workspace's own words; the defaults always apply too
+    extra_forbidden: tuple[str, ...] = ()
+    #: links under these prefixes are our short links (counted at their real length)
+    short_link_prefixes: tuple[str, ...] = ()
+
+    @property
+    def forbidden_words(self) -> tuple[str, ...]:
+        extra = tuple(w for w in self.extra_forbidden if w not in DEFAULT_FORBIDDEN_WORDS)
+        return DEFAULT_FORBIDDEN_WORDS + extra
+
+    def sms_options(self) -> SmsOptions:
+        return SmsOptions(forbidden_words=self.forbidden_words)
+
+
+async def load_rules(workspace_id: int) -> Rules:
+    row = await TemplateSettings.filter(workspace_id=workspace_id).first()
+    if row is None:
+        return Rules()
+    return Rules(row.signature_max_chars, row.opt_out_phrase,
+                 tuple(str(w) for w in row.forbidden_words or ()))
+
+
+def parse_settings(values: dict[str, str]) -> tuple[int, str, list[str]]:
+    """The settings form: signature maximum, opt-out phrase, forbidden words (one a line)."""
+    errors: dict[str, str] = {}
+    raw = values.get("signature_max_chars", "").strip()
+    maximum = int(raw) if raw.isdigit() else 0
+    if not SIGNATURE_MIN <= maximum <= SIGNATURE_MAX:
+        errors["signature_max_chars"] = f"签名长度上限须在 {SIGNATURE_MIN} 到 {SIGNATURE_MAX} 之间"
+    phrase = values.get("opt_out_phrase", "").strip()
+    if not phrase:
+        errors["opt_out_phrase"] = "请填写退订语，例如“拒收请回复R”"
+    elif len(phrase) > 30:
+        errors["opt_out_phrase"] = "退订语最多 30 个字"
+    words = [w.strip() for w in values.get("forbidden_words", "").splitlines() if w.strip()]
+    if len(words) > FORBIDDEN_MAX:
+        errors["forbidden_words"] = f"禁用词最多 {FORBIDDEN_MAX} 个"
+    elif any(len(w) > 30 for w in words):
+        errors["forbidden_words"] = "每个禁用词最多 30 个字"
+    if errors:
+        raise FormInvalid(errors)
+    return maximum, phrase, list(dict.fromkeys(words))
+
+
+async def save_settings(workspace_id: int, values: dict[str, str]) -> Rules:
+    maximum, phrase, words = parse_settings(values)
+    await TemplateSettings.update_or_create(
+        defaults={"signature_max_chars": maximum, "opt_out_phrase": phrase,
+                  "forbidden_words": words},
+        workspace_id=workspace_id,
+    )
+    return await load_rules(workspace_id)
