@@ -55,6 +55,7 @@ class KeywordOwner:
     message_id: int
     message_name: str
     version_number: int
+    version_id: int
 
 
 async def approved_keyword_index(
@@ -77,7 +78,8 @@ async def approved_keyword_index(
         if trigger.get("type") != "keywords":
             continue
         words = [w for w in trigger.get("keywords") or [] if isinstance(w, str)]
-        entries.append((words, KeywordOwner(message.id, message.name, version.number)))
+        owner = KeywordOwner(message.id, message.name, version.number, version.id)
+        entries.append((words, owner))
     return keyword_index(entries)
 
 

@@ -130,6 +130,16 @@ async def list_messages(
     return rows[:limit]
 
 
+async def count_in_review(actor: Actor) -> int:
+    """Messages whose current version waits for a reviewer (the review desk's count)."""
+    live = Message.filter(workspace_id=actor.workspace_id, deleted_at__isnull=True)
+    current = {(m.id, m.current_version) for m in await live.only("id", "current_version")}
+    waiting = await MessageVersion.filter(
+        workspace_id=actor.workspace_id, status=ReviewStatus.IN_REVIEW
+    ).only("message_id", "number")
+    return sum(1 for v in waiting if (v.message_id, v.number) in current)
+
+
 async def create_message(
     actor: Actor, *, name: str, kind: str, chatbot: str | int | None = None,
     document: dict[str, Any] | None = None,

@@ -80,8 +80,9 @@ async def message_list(request: Request, ctx: Ctx) -> Response:
     q = request.query_params
     filters = {"kind": q.get("kind", ""), "status": q.get("status", ""), "query": q.get("q", "")}
     rows = await service.list_messages(_actor(ctx), **filters)
+    waiting = await service.count_in_review(_actor(ctx)) if ctx.can(Perm.APPROVE) else 0
     return render(request, "studio/message_list.html",
-                  {"rows": rows, "filters": filters, "kinds": KINDS,
+                  {"rows": rows, "filters": filters, "kinds": KINDS, "waiting": waiting,
                    "statuses": list(ReviewStatus)})
 
 

@@ -126,6 +126,8 @@ async def test_submit_approve_with_history(owner_client: httpx.AsyncClient,
     editor_client = await member("editor")
     assert (await _decide(editor_client, mid, "approve")).status_code == 403
     reviewer = await member("reviewer")
+    desk = soup(await reviewer.get("/messages"))
+    assert desk.select_one(".list-head .badge").get_text() == "1"  # 待审核 1
     page = soup(await reviewer.get(f"/messages/{mid}"))
     assert page.select_one('.review-panel button[value="approve"]') is not None
     response = await _decide(reviewer, mid, "approve")
