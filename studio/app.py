@@ -15,7 +15,7 @@ from h5.app import create_h5_app
 from studio.db import close_db, init_db
 from studio.jobs.runner import Runner
 from studio.settings import Settings, check_production
-from studio.views import auth, chatbots, home, jobs, links, members, messages, stats
+from studio.views import auth, chatbots, home, jobs, links, members, messages, sending, stats
 from studio.views import media as media_views
 from studio.views import settings as settings_views
 from studio.views import signatures as signature_views
@@ -35,6 +35,7 @@ STUDIO_ROUTES: list[Route] = [
     *media_views.routes,
     *messages.routes,
     *chatbots.routes,
+    *sending.routes,
     *links.routes, *stats.routes,
     *signature_views.routes, *sms_template_views.routes, *video_sms_views.routes,
 ]
@@ -65,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         "",
         routes=STUDIO_ROUTES,
         name="studio",
-        middleware=[Middleware(CsrfMiddleware)],
+        middleware=[Middleware(CsrfMiddleware, exempt_prefixes=("/gateway/",))],
     )
     routes: list[Route | Mount | Host] = [
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),

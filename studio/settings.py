@@ -66,6 +66,64 @@ class MediaOptions:
     ffmpeg_timeout: float = 900.0
 
 
+@dataclass(frozen=True)
+class SendingOptions:
+    """Send batches and gateways (studio/sending, studio/gateways)."""
+
+    #: outbox (records payloads, simulates reports) | http (CTCU MaaP carrier API)
+    gateway: str = "outbox"
+    #: outbox: seconds until a simulated delivery report, share failing, share 5G-capable
+    outbox_report_seconds: float = 5.0
+    outbox_failure_share: float = 0.02
+    outbox_5g_share: float = 0.8
+    #: http: carrier API root, chatbot URI, credentials and the callback signing secret
+    http_base_url: str = ""
+    http_chatbot_uri: str = "sip:chatbot@botplatform.example.com"
+    http_app_id: str = ""
+    http_app_key: str = ""
+    http_callback_secret: str = ""
+    http_timeout_seconds: float = 5.0
+    http_retries: int = 3
+    http_backoff_seconds: float = 0.5
+    #: messages per second per batch (0 = as fast as the gateway answers)
+    rate_per_second: float = 200.0
+    #: marketing: messages per number and workspace per 24 h; verification: per hour
+    marketing_cap_per_day: int = 1
+    verification_cap_per_hour: int = 10
+    #: marketing batches send only inside this local window (HH:MM-HH:MM, Asia/Shanghai)
+    marketing_window: str = "09:00-20:00"
+    #: a scheduled batch starts at least this many minutes ahead
+    min_schedule_minutes: int = 5
+    #: sent without a report for this long becomes unknown
+    unknown_after_hours: int = 72
+    #: days recipient numbers are kept on delivery rows (0 = for ever); counts stay
+    phone_retention_days: int = 180
+
+    @classmethod
+    def from_env(cls, env: Config) -> SendingOptions:
+        return cls(
+            gateway=env("SEND_GATEWAY", default="outbox"),
+            outbox_report_seconds=env("SEND_OUTBOX_REPORT_SECONDS", cast=float, default=5.0),
+            outbox_failure_share=env("SEND_OUTBOX_FAILURE_SHARE", cast=float, default=0.02),
+            outbox_5g_share=env("SEND_OUTBOX_5G_SHARE", cast=float, default=0.8),
+            http_base_url=env("SEND_HTTP_BASE_URL", default="").rstrip("/"),
+            http_chatbot_uri=env(
+                "SEND_HTTP_CHATBOT_URI", default="sip:chatbot@botplatform.example.com"),
+            http_app_id=env("SEND_HTTP_APP_ID", default=""),
+            http_app_key=env("SEND_HTTP_APP_KEY", default=""),
+            http_callback_secret=env("SEND_HTTP_CALLBACK_SECRET", default=""),
+            http_timeout_seconds=env("SEND_HTTP_TIMEOUT_SECONDS", cast=float, default=5.0),
+            http_retries=env("SEND_HTTP_RETRIES", cast=int, default=3),
+            rate_per_second=env("SEND_RATE_PER_SECOND", cast=float, default=200.0),
+            marketing_cap_per_day=env("SEND_MARKETING_CAP_PER_DAY", cast=int, default=1),
+            verification_cap_per_hour=env("SEND_VERIFICATION_CAP_PER_HOUR", cast=int, default=10),
+            marketing_window=env("SEND_MARKETING_WINDOW", default="09:00-20:00"),
+            min_schedule_minutes=env("SEND_MIN_SCHEDULE_MINUTES", cast=int, default=5),
+            unknown_after_hours=env("SEND_UNKNOWN_AFTER_HOURS", cast=int, default=72),
+            phone_retention_days=env("SEND_PHONE_RETENTION_DAYS", cast=int, default=180),
+        )
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
@@ -84,6 +142,7 @@ class Settings:
     jobs: JobOptions = field(default_factory=JobOptions)
     security: SecurityOptions = field(default_factory=SecurityOptions)
     tracking: TrackingOptions = field(default_factory=TrackingOptions)
+    sending: SendingOptions = field(default_factory=SendingOptions)
     media: MediaOptions = field(default_factory=MediaOptions)
 
     @property
@@ -129,6 +188,7 @@ class Settings:
                 flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
                 not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
             ),
+            sending=SendingOptions.from_env(env),
             media=MediaOptions(
                 upload_max_bytes=env("STUDIO_UPLOAD_MAX_BYTES", cast=int, default=200_000_000),
                 ffmpeg_threads=env("STUDIO_FFMPEG_THREADS", cast=int, default=2),

@@ -12,6 +12,7 @@ MODEL_MODULES = [
     "studio.models.messages",
     "studio.models.links",
     "studio.models.visits",
+    "studio.models.sending",
     "studio.models.media",
     "studio.models.templates",
 ]

@@ -16,6 +16,7 @@ from studio.web.render import form_data, render
 #: areas not built yet show an honest empty page; each later feature replaces its entry
 #: areas that are built: their landing page's route name
 BUILT = {"messages": "studio:message_list", "links": "studio:links", "stats": "studio:stats"}
+BUILT["sending"] = "studio:send_list"
 BUILT["media"] = "studio:media_list"
 BUILT["templates"] = "studio:signature_list"
 AREAS = {

@@ -1,0 +1,202 @@
+"""Batch lifecycle: create from an approved version, schedule or start, pause, resume,
+cancel, test send. States: draft → scheduled → sending ⇄ paused → completed / cancelled."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from studio.errors import Conflict, FormInvalid
+from studio.jobs import queue
+from studio.links.codes import PERSONAL_LENGTH
+from studio.links.service import LinkSpec, create_link
+from studio.models.jobs import Job, JobStatus
+from studio.models.messages import Message, MessageVersion, ReviewStatus
+from studio.models.sending import (
+    BatchStatus,
+    Category,
+    Channel,
+    Delivery,
+    DeliveryStatus,
+    FallbackPolicy,
+    SendBatch,
+)
+from studio.sending.counts import refresh_counts
+from studio.sending.recipients import parse_rows
+from studio.sending.sources import typed_rows
+from studio.settings import SendingOptions
+
+SEND_JOB = "send.batch"
+MAX_TEST_NUMBERS = 5
+
+
+@dataclass(frozen=True)
+class BatchSpec:
+    name: str
+    message_version_id: int
+    category: Category = Category.MARKETING
+    fallback: FallbackPolicy | None = None  #: None = the message's own fallback rule
+    signature: str = ""
+    link_days: int = 0
+
+
+def batch_number(now: datetime) -> str:
+    return now.strftime("%Y%m%d%H%M%S") + f"{secrets.randbelow(10**6):06d}"
+
+
+async def create_batch(
+    workspace_id: int, user_id: int | None, spec: BatchSpec, *, now: datetime
+) -> SendBatch:
+    version = await MessageVersion.filter(
+        id=spec.message_version_id, workspace_id=workspace_id).first()
+    if version is None or version.status is not ReviewStatus.APPROVED:
+        raise FormInvalid({"message_version": "只能发送已审核通过的消息版本"})
+    if not 0 <= spec.link_days <= 7:
+        raise FormInvalid({"link_days": "短链有效期为 1–7 天"})
+    message = await Message.get(id=version.message_id)  # type: ignore[attr-defined]
+    fallback = spec.fallback or _message_fallback(version.document)
+    if fallback is FallbackPolicy.SMS_CH5 and not spec.link_days:
+        raise FormInvalid({"link_days": "降级短信带 CH5 链接，请选择个性化短链有效期（1–7 天）"})
+    return await SendBatch.create(
+        workspace_id=workspace_id, number=batch_number(now), name=spec.name.strip()[:60],
+        message_version_id=version.id, message_id=message.id, template_name=message.name,
+        category=spec.category, signature=spec.signature.strip()[:20], fallback=fallback,
+        link_days=spec.link_days, created_by_id=user_id,
+    )
+
+
+def _message_fallback(document: dict[str, object]) -> FallbackPolicy:
+    fallback = document.get("fallback") or {}
+    kind = fallback.get("type", "none") if isinstance(fallback, dict) else "none"
+    try:
+        return FallbackPolicy(str(kind))
+    except ValueError:
+        return FallbackPolicy.NONE
+
+
+async def _send_job_active(batch: SendBatch) -> bool:
+    if batch.send_job_id is None:
+        return False
+    return await Job.filter(
+        id=batch.send_job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists()
+
+
+async def _enqueue(batch: SendBatch, *, now: datetime, run_after: datetime | None = None) -> None:
+    job = await queue.enqueue(SEND_JOB, {"batch_id": batch.id}, now=now,
+                              workspace_id=batch.workspace_id,  # type: ignore[attr-defined]
+                              run_after=run_after, max_attempts=10)
+    batch.send_job_id = job.id
+    await batch.save(update_fields=["send_job_id", "status", "scheduled_at", "started_at",
+                                    "pause_reason", "link_base", "updated_at"])
+
+
+def _ready(batch: SendBatch) -> None:
+    if batch.status is not BatchStatus.DRAFT and batch.status is not BatchStatus.SCHEDULED:
+        raise Conflict("该批次已开始发送，不能再修改发送时间")
+    if not (batch.counts or {}).get("to_send"):
+        raise FormInvalid({"recipients": "请先导入号码，且至少有一个可发送的号码"})
+
+
+async def _expire_links(batch: SendBatch, start: datetime) -> None:
+    from studio.models.links import ShortLink
+
+    if batch.link_days:
+        await ShortLink.filter(batch_id=batch.id).update(
+            expires_at=start + timedelta(days=batch.link_days))
+
+
+async def start_now(batch: SendBatch, *, now: datetime, link_base: str) -> None:
+    _ready(batch)
+    await _cancel_job(batch, now)
+    batch.status = BatchStatus.SENDING
+    batch.started_at = now
+    batch.scheduled_at = None
+    batch.link_base = link_base
+    await _expire_links(batch, now)
+    await _enqueue(batch, now=now)
+
+
+async def schedule(
+    batch: SendBatch, at: datetime, *, now: datetime, options: SendingOptions, link_base: str
+) -> None:
+    _ready(batch)
+    if at < now + timedelta(minutes=options.min_schedule_minutes):
+        minutes = options.min_schedule_minutes
+        raise FormInvalid({"scheduled_at": f"定时发送时间至少需晚于当前 {minutes} 分钟"})
+    await _cancel_job(batch, now)
+    batch.status = BatchStatus.SCHEDULED
+    batch.scheduled_at = at
+    batch.link_base = link_base
+    await _expire_links(batch, at)
+    await _enqueue(batch, now=now, run_after=at)
+
+
+async def _cancel_job(batch: SendBatch, now: datetime) -> None:
+    if batch.send_job_id is not None:
+        job = await Job.filter(id=batch.send_job_id).first()
+        if job is not None:
+            await queue.cancel(job, now=now)
+
+
+async def pause(batch: SendBatch) -> None:
+    if batch.status not in (BatchStatus.SENDING, BatchStatus.SCHEDULED):
+        raise Conflict("只有发送中或定时待发的批次可以暂停")
+    updated = await SendBatch.filter(id=batch.id, status=batch.status).update(
+        status=BatchStatus.PAUSED, pause_reason="user")
+    if not updated:
+        raise Conflict()
+
+
+async def resume(batch: SendBatch, *, now: datetime) -> None:
+    if batch.status is not BatchStatus.PAUSED:
+        raise Conflict("只有已暂停的批次可以继续")
+    batch.status = BatchStatus.SENDING
+    batch.pause_reason = ""
+    batch.started_at = batch.started_at or now
+    await batch.save(update_fields=["status", "pause_reason", "started_at", "updated_at"])
+    if not await _send_job_active(batch):
+        await _enqueue(batch, now=now)
+
+
+async def cancel(batch: SendBatch, *, now: datetime) -> None:
+    if batch.status in (BatchStatus.COMPLETED, BatchStatus.CANCELLED):
+        raise Conflict("该批次已结束")
+    await SendBatch.filter(id=batch.id).update(status=BatchStatus.CANCELLED, finished_at=now)
+    await _cancel_job(batch, now)
+    await Delivery.filter(batch_id=batch.id, status=DeliveryStatus.QUEUED).update(
+        status=DeliveryStatus.SKIPPED, skip_reason="cancelled")
+    await refresh_counts(batch.id)
+
+
+async def add_test_numbers(batch: SendBatch, text: str, *, attempt: int) -> list[Delivery]:
+    """Test deliveries (试发) to at most 5 typed numbers, sent through the same path."""
+    parsed = parse_rows(typed_rows([text]), header=False)
+    if parsed.invalid:
+        raise FormInvalid({"test_numbers": f"号码无效：{parsed.invalid[0].raw}"})
+    if not parsed.recipients or len(parsed.recipients) > MAX_TEST_NUMBERS:
+        raise FormInvalid({"test_numbers": f"请输入 1–{MAX_TEST_NUMBERS} 个手机号码"})
+    sample = await Delivery.filter(batch_id=batch.id, is_test=False).first()
+    variables = dict(sample.variables) if sample else {}
+    made = []
+    for recipient in parsed.recipients:
+        code = await _test_link(batch, variables) if batch.link_days else ""
+        made.append(await Delivery.create(
+            workspace_id=batch.workspace_id, batch_id=batch.id,  # type: ignore[attr-defined]
+            key=f"t{batch.id}:{attempt}:{recipient.phone}", message_uid=str(uuid.uuid4()),
+            phone=recipient.phone, variables=variables, is_test=True, capable=None,
+            channel=Channel.RCS if batch.fallback is FallbackPolicy.NONE else Channel.SMS,
+            link_code=code,
+        ))
+    return made
+
+
+async def _test_link(batch: SendBatch, variables: dict[str, str]) -> str:
+    """A link for a test recipient, outside the batch so its opens stay out of the counts."""
+    spec = LinkSpec(name=f"{batch.name[:90]}（试发）",
+                    message_version_id=batch.message_version_id,  # type: ignore[attr-defined]
+                    variables=variables, code_length=PERSONAL_LENGTH,
+                    expires_at=datetime.now(UTC) + timedelta(days=batch.link_days))
+    link = await create_link(batch.workspace_id, None, spec)  # type: ignore[attr-defined]
+    return link.code

@@ -1,0 +1,163 @@
+"""What the sending pages show, assembled from the models (handlers stay thin)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from studio.models.jobs import Job
+from studio.models.messages import Message, MessageVersion, ReviewStatus
+from studio.models.sending import (
+    BatchStatus,
+    Delivery,
+    OutboxMessage,
+    RejectedRow,
+    SendBatch,
+)
+from studio.sending.analytics import BatchNumbers, batch_numbers, hourly_series, link_activity
+from studio.sending.exports import channel_zh, explain
+from studio.sending.phones import mask_phone, normalise_phone
+
+PAGE = 50
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    number: str = ""
+    template: str = ""
+    start: date | None = None
+    end: date | None = None
+
+    @classmethod
+    def parse(cls, query: dict[str, str]) -> ListFilters:
+        return cls(number=query.get("number", "").strip()[:32],
+                   template=query.get("template", "").strip()[:100],
+                   start=_date(query.get("start", "")), end=_date(query.get("end", "")))
+
+
+def _date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+async def list_rows(
+    workspace_id: int, filters: ListFilters, tz: str
+) -> list[tuple[SendBatch, BatchNumbers]]:
+    query = SendBatch.filter(workspace_id=workspace_id)
+    if filters.number:
+        query = query.filter(number__contains=filters.number)
+    if filters.template:
+        query = query.filter(template_name__icontains=filters.template)
+    zone = ZoneInfo(tz)
+    if filters.start:
+        query = query.filter(created_at__gte=datetime.combine(filters.start, time(), zone))
+    if filters.end:
+        query = query.filter(created_at__lt=datetime.combine(filters.end, time.max, zone))
+    batches = list(await query.order_by("-id").limit(200))
+    numbers = await batch_numbers(workspace_id, batches)
+    return [(b, numbers[b.id]) for b in batches]
+
+
+async def approved_versions(workspace_id: int) -> list[tuple[MessageVersion, str]]:
+    versions = await MessageVersion.filter(
+        workspace_id=workspace_id, status=ReviewStatus.APPROVED).order_by("-id").limit(200)
+    names = dict(await Message.filter(
+        workspace_id=workspace_id, deleted_at__isnull=True).values_list("id", "name"))
+    return [(v, f"{names[v.message_id]} v{v.number}")  # type: ignore[attr-defined]
+            for v in versions if v.message_id in names]  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class RecipientRow:
+    id: int
+    phone: str
+    status: str
+    status_key: str
+    channel: str
+    explain: str
+    opens: int
+    clicks: int
+    is_test: bool
+
+
+async def recipient_rows(batch: SendBatch, page: int, *, full: bool) -> list[RecipientRow]:
+    rows = await Delivery.filter(batch_id=batch.id).order_by("id").offset(
+        max(0, page - 1) * PAGE).limit(PAGE)
+    activity = await link_activity([d.link_code for d in rows if d.link_code])
+    return [
+        RecipientRow(d.id, d.phone if full else mask_phone(d.phone), d.status.label_zh,
+                     d.status.value, channel_zh(d.channel), explain(d),
+                     *activity.get(d.link_code, (0, 0)), d.is_test)
+        for d in rows
+    ]
+
+
+async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, Any]:
+    numbers = (await batch_numbers(batch.workspace_id, [batch]))[batch.id]  # type: ignore[attr-defined]
+    job = await Job.filter(id=batch.import_job_id).first() if batch.import_job_id else None
+    importing = job is not None and not job.status.finished
+    funnel = [("提交", numbers.submitted), ("送达", numbers.delivered),
+              ("打开", numbers.uv), ("点击按钮", numbers.clickers)]
+    top = max(1, funnel[0][1])
+    return {
+        "batch": batch, "numbers": numbers, "counts": batch.counts or {},
+        "job": job, "importing": importing,
+        "funnel": [(label, n, round(100 * n / top)) for label, n in funnel],
+        "series": [
+            (datetime.fromtimestamp(hour * 3600, ZoneInfo(tz)).strftime("%m-%d %H:00"), pv, n)
+            for hour, pv, n in await hourly_series(
+                batch.workspace_id, batch.id)  # type: ignore[attr-defined]
+        ],
+        "can_start": batch.status in (BatchStatus.DRAFT, BatchStatus.SCHEDULED)
+        and not importing,
+        "can_pause": batch.status in (BatchStatus.SENDING, BatchStatus.SCHEDULED),
+        "can_resume": batch.status is BatchStatus.PAUSED,
+        "can_cancel": batch.status not in (BatchStatus.COMPLETED, BatchStatus.CANCELLED),
+        "rejected": await RejectedRow.filter(batch_id=batch.id).count(),
+    }
+
+
+async def rejected_rows(batch: SendBatch) -> list[list[str]]:
+    rows = await RejectedRow.filter(batch_id=batch.id).order_by("line")
+    return [[str(r.line), r.cell, r.reason] for r in rows]
+
+
+async def records(workspace_id: int, raw_phone: str, *, full: bool) -> list[dict[str, Any]]:
+    """发送记录查询: one number's deliveries across batches, newest first."""
+    phone = normalise_phone(raw_phone)
+    if not raw_phone.strip() or not isinstance(phone, str) or not phone.isdigit():
+        return []
+    rows = await Delivery.filter(workspace_id=workspace_id, phone=phone).order_by(
+        "-id").limit(200).prefetch_related("batch")
+    return [{"phone": d.phone if full else mask_phone(d.phone), "batch": d.batch,
+             "status": d.status.label_zh, "channel": channel_zh(d.channel),
+             "explain": explain(d), "sent_at": d.sent_at, "is_test": d.is_test} for d in rows]
+
+
+async def outbox_rows(workspace_id: int, page: int) -> list[dict[str, Any]]:
+    rows = await OutboxMessage.filter(workspace_id=workspace_id).order_by("-id").offset(
+        max(0, page - 1) * PAGE).limit(PAGE)
+    return [{"uid": r.message_uid, "phone": mask_phone(r.phone), "channel": channel_zh(r.channel),
+             "payload": r.payload, "created_at": r.created_at, "outcome": r.outcome}
+            for r in rows]
+
+
+async def volume(workspace_id: int, tz: str) -> dict[str, list[tuple[str, int, int]]]:
+    """Send volume (提交, 成功) by local day and by month, from the batches' counters and
+    their start day (a batch counts on the day it started)."""
+    zone = ZoneInfo(tz)
+    days: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for batch in await SendBatch.filter(workspace_id=workspace_id, started_at__isnull=False):
+        local = batch.started_at.astimezone(zone)  # type: ignore[union-attr]
+        counts = batch.counts or {}
+        for bucket in (days[local.strftime("%Y-%m-%d")], months[local.strftime("%Y-%m")]):
+            bucket[0] += int(counts.get("submitted", 0))
+            bucket[1] += int(counts.get("delivered", 0))
+    return {"days": [(k, *v) for k, v in sorted(days.items(), reverse=True)][:62],  # type: ignore[misc]
+            "months": [(k, *v) for k, v in sorted(months.items(), reverse=True)]}  # type: ignore[misc]

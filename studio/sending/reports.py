@@ -1,0 +1,99 @@
+"""What comes back from the carrier: delivery reports and uplink replies.
+
+Both gateways end here: the outbox's report job and the http gateway's callbacks. A report
+is applied once (a duplicate changes nothing); a report for a messageId of another workspace
+is ignored exactly like an unknown one.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.exceptions import IntegrityError
+
+from studio.messages.keywords import find_keyword_message
+from studio.models.sending import (
+    CallbackNonce,
+    Delivery,
+    DeliveryStatus,
+    OptOut,
+    UplinkMessage,
+)
+
+#: replies that unsubscribe (compared after NFKC and case folding: ｔｄ, Td, 退订 …)
+OPT_OUT_WORDS = frozenset({"r", "td", "退订"})
+_REPORTABLE = (DeliveryStatus.SUBMITTING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class Report:
+    message_uid: str
+    #: delivered | failed
+    status: str
+    error_code: str = ""
+
+
+async def apply_report(workspace_id: int | None, report: Report, *, now: datetime) -> bool:
+    """Record one delivery report; False when it matches no open delivery (unknown id,
+    another workspace's, or already final)."""
+    status = DeliveryStatus.DELIVERED if report.status == "delivered" else DeliveryStatus.FAILED
+    query = Delivery.filter(message_uid=report.message_uid, status__in=_REPORTABLE)
+    if workspace_id is not None:
+        query = query.filter(workspace_id=workspace_id)
+    updated = await query.update(
+        status=status, error_code=report.error_code[:32], reported_at=now
+    )
+    return updated == 1
+
+
+def is_opt_out(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).casefold().strip() in OPT_OUT_WORDS
+
+
+@dataclass(frozen=True)
+class Uplink:
+    uid: str
+    phone: str
+    text: str = ""
+    postback: str = ""
+
+
+async def record_uplink(
+    workspace_id: int, uplink: Uplink, *, now: datetime
+) -> UplinkMessage | None:
+    """Store a reply (None for a duplicate), add R/TD/退订 senders to the opt-out list and
+    match the reply to the workspace's keyword messages."""
+    opt_out = is_opt_out(uplink.text) or is_opt_out(uplink.postback)
+    owner = None if opt_out else await find_keyword_message(
+        workspace_id, uplink.text or None, postback=uplink.postback or None
+    )
+    try:
+        row = await UplinkMessage.create(
+            workspace_id=workspace_id, uid=uplink.uid[:64], phone=uplink.phone[:11],
+            text=uplink.text[:2048], postback=uplink.postback[:2048],
+            matched_message_id=owner.message_id if owner else None, opt_out=opt_out,
+            received_at=now,
+        )
+    except IntegrityError:
+        return None
+    if opt_out:
+        await add_opt_out(workspace_id, uplink.phone, source="reply")
+    return row
+
+
+async def add_opt_out(workspace_id: int, phone: str, *, source: str) -> None:
+    try:
+        await OptOut.create(workspace_id=workspace_id, phone=phone, source=source)
+    except IntegrityError:
+        pass
+
+
+async def remember_nonce(nonce: str, *, now: datetime) -> bool:
+    """False when this nonce was accepted before (a replayed callback)."""
+    try:
+        await CallbackNonce.create(nonce=nonce, at=now)
+    except IntegrityError:
+        return False
+    return True

@@ -1,0 +1,175 @@
+"""The restart-safe sender: sends a batch's queued deliveries, exactly once each.
+
+Each chunk of rows goes queued → submitting (one conditional UPDATE, committed) → the
+gateway → sent or failed. A crash after the gateway accepted but before the row was updated
+leaves the row `submitting`; the next run hands it over again with the same messageId, which
+the carrier (and the outbox) de-duplicates, so nobody receives a message twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from studio.gateways.base import Gateway, Outgoing
+from studio.models.accounts import Workspace
+from studio.models.messages import MessageVersion
+from studio.models.sending import (
+    BatchStatus,
+    Category,
+    Delivery,
+    DeliveryStatus,
+    OptOut,
+    SendBatch,
+)
+from studio.sending.counts import refresh_counts
+from studio.sending.payloads import Composer
+from studio.sending.window import next_open
+from studio.settings import SendingOptions
+
+Clock = Callable[[], datetime]
+Progress = Callable[[float, str], Awaitable[None]]
+CHUNK = 200
+_OPEN = (DeliveryStatus.QUEUED, DeliveryStatus.SUBMITTING)
+_COUNTED = (DeliveryStatus.SUBMITTING, DeliveryStatus.SENT, DeliveryStatus.DELIVERED,
+            DeliveryStatus.UNKNOWN)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+async def _nothing(percent: float, message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    #: completed | stopped (paused or cancelled by a user) | window (outside the send window)
+    state: str
+    resume_at: datetime | None = None
+
+
+async def run_batch(
+    batch_id: int,
+    *,
+    gateway: Gateway,
+    options: SendingOptions,
+    clock: Clock = utcnow,
+    progress: Progress = _nothing,
+    tests_only: bool = False,
+) -> RunOutcome:
+    batch = await SendBatch.get(id=batch_id)
+    if batch.status is BatchStatus.SCHEDULED or (
+        batch.status is BatchStatus.PAUSED and batch.pause_reason == "window"
+    ):
+        await SendBatch.filter(id=batch_id, status=batch.status).update(
+            status=BatchStatus.SENDING, pause_reason="", started_at=batch.started_at or clock())
+        batch = await SendBatch.get(id=batch_id)
+    if batch.status is not BatchStatus.SENDING and not tests_only:
+        return RunOutcome("stopped")
+    version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
+    composer = Composer.for_batch(batch, version.document, options.http_chatbot_uri)
+    workspace = await Workspace.get(id=batch.workspace_id)  # type: ignore[attr-defined]
+    sent = 0
+    started = time.monotonic()
+    while True:
+        if not tests_only:
+            current = await SendBatch.get(id=batch_id)
+            if current.status is not BatchStatus.SENDING:
+                return RunOutcome("stopped")
+            if batch.category is Category.MARKETING:
+                opens = next_open(clock(), options.marketing_window, workspace.timezone)
+                if opens is not None:
+                    await SendBatch.filter(id=batch_id, status=BatchStatus.SENDING).update(
+                        status=BatchStatus.PAUSED, pause_reason="window")
+                    await refresh_counts(batch_id)
+                    return RunOutcome("window", opens)
+        rows = await Delivery.filter(
+            batch_id=batch_id, status__in=_OPEN, is_test=tests_only
+        ).order_by("id").limit(CHUNK)
+        if not rows:
+            break
+        rows = await _skip_blocked(batch, rows, options, clock(), tests_only)
+        for delivery in rows:
+            await _send_one(delivery, composer, gateway, clock)
+            sent += 1
+            if options.rate_per_second > 0:
+                ahead = sent / options.rate_per_second - (time.monotonic() - started)
+                if ahead > 0:
+                    await asyncio.sleep(ahead)
+        counts = await refresh_counts(batch_id)
+        done = counts.get("to_send", 0) - counts.get("queued", 0)
+        await progress(100 * done / max(1, counts.get("to_send", 1)), f"已提交 {done} 条")
+    if not tests_only:
+        await SendBatch.filter(id=batch_id, status=BatchStatus.SENDING).update(
+            status=BatchStatus.COMPLETED, finished_at=clock())
+    await refresh_counts(batch_id)
+    return RunOutcome("completed")
+
+
+async def _skip_blocked(
+    batch: SendBatch, rows: list[Delivery], options: SendingOptions, now: datetime,
+    tests_only: bool,
+) -> list[Delivery]:
+    """Mark opted-out and capped numbers skipped; the rest are claimed (→ submitting)."""
+    fresh = [d for d in rows if d.status is DeliveryStatus.QUEUED]
+    phones = [d.phone for d in fresh]
+    opted = set(await OptOut.filter(
+        workspace_id=batch.workspace_id, phone__in=phones).values_list("phone", flat=True))  # type: ignore[attr-defined]
+    capped = set() if tests_only else await _capped(batch, phones, options, now)
+    for reason, blocked in (("opted_out", opted), ("capped", capped - opted)):
+        ids = [d.id for d in fresh if d.phone in blocked]
+        if ids:
+            await Delivery.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(
+                status=DeliveryStatus.SKIPPED, skip_reason=reason)
+    claim = [d.id for d in fresh if d.phone not in opted and d.phone not in capped]
+    if claim:
+        await Delivery.filter(id__in=claim, status=DeliveryStatus.QUEUED).update(
+            status=DeliveryStatus.SUBMITTING, submitted_at=now)
+    ids = claim + [d.id for d in rows if d.status is DeliveryStatus.SUBMITTING]
+    return list(await Delivery.filter(
+        id__in=ids, status=DeliveryStatus.SUBMITTING).order_by("id"))
+
+
+async def _capped(
+    batch: SendBatch, phones: list[str], options: SendingOptions, now: datetime
+) -> set[str]:
+    if batch.category is Category.VERIFICATION:
+        limit, since = options.verification_cap_per_hour, now - timedelta(hours=1)
+    elif batch.category is Category.MARKETING:
+        limit, since = options.marketing_cap_per_day, now - timedelta(hours=24)
+    else:
+        return set()
+    if limit <= 0 or not phones:
+        return set()
+    earlier = await Delivery.filter(
+        workspace_id=batch.workspace_id, phone__in=phones, submitted_at__gte=since,  # type: ignore[attr-defined]
+        status__in=_COUNTED, is_test=False, batch__category=batch.category,
+    ).exclude(batch_id=batch.id).values_list("phone", flat=True)
+    seen: dict[str, int] = {}
+    for phone in earlier:
+        seen[phone] = seen.get(phone, 0) + 1
+    return {phone for phone, n in seen.items() if n >= limit}
+
+
+async def _send_one(
+    delivery: Delivery, composer: Composer, gateway: Gateway, clock: Clock
+) -> None:
+    payload = composer.payload(delivery)
+    if isinstance(payload, str):
+        await Delivery.filter(id=delivery.id, status=DeliveryStatus.SUBMITTING).update(
+            status=DeliveryStatus.FAILED, error_code=payload)
+        return
+    message = Outgoing(delivery.workspace_id, delivery.message_uid, delivery.phone,
+                       delivery.channel, payload)
+    result = await gateway.send(message, now=clock())
+    if result.accepted:
+        await Delivery.filter(id=delivery.id, status=DeliveryStatus.SUBMITTING).update(
+            status=DeliveryStatus.SENT, sent_at=clock())
+    else:
+        await Delivery.filter(id=delivery.id, status=DeliveryStatus.SUBMITTING).update(
+            status=DeliveryStatus.FAILED, error_code=result.error_code)

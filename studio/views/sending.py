@@ -1,0 +1,314 @@
+"""Sending (发送): batches with their number parsing table, test send, schedule and
+controls; marketing analysis; send records; the outbox; opt-outs; carrier callbacks."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from studio import audit
+from studio.errors import FormInvalid, NotFound, TooLarge
+from studio.gateways.callbacks import BadCallback, parse_status, parse_uplink
+from studio.gateways.signing import BadSignature, verify_once
+from studio.jobs import queue
+from studio.models.accounts import Workspace
+from studio.models.sending import OptOut, SendBatch
+from studio.roles import Perm
+from studio.scoping import get_scoped, scoped
+from studio.sending import batches, exports, forms, jobs, pages, runtime
+from studio.sending.phones import mask_phone
+from studio.sending.reports import apply_report, record_uplink, remember_nonce
+from studio.web.context import Ctx, login_required
+from studio.web.htmx import see_other
+from studio.web.render import form_data, render
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _use_options(request: Request) -> None:
+    runtime.use(request.app.state.settings.sending)
+
+
+def _link_base(request: Request) -> str:
+    """Where personalised links live: the short domain, or /s/ on this host (as the h5
+    app is mounted)."""
+    configured = str(request.app.state.settings.short_base_url)
+    return configured or str(request.base_url).rstrip("/") + "/s"
+
+
+def _page(request: Request) -> int:
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _full(request: Request, ctx: Ctx) -> bool:
+    return request.query_params.get("full") == "1" and ctx.can(Perm.VIEW_FULL_PHONE)
+
+
+@login_required(Perm.READ_STATS)
+async def send_list(request: Request, ctx: Ctx) -> Response:
+    filters = pages.ListFilters.parse(dict(request.query_params))
+    rows = await pages.list_rows(ctx.workspace_id, filters, ctx.workspace.timezone)
+    return render(request, "studio/send_list.html", {"rows": rows, "filters": filters},
+                  partial="studio/_send_rows.html")
+
+
+async def _new_context(ctx: Ctx) -> dict[str, object]:
+    return {"versions": await pages.approved_versions(ctx.workspace_id)}
+
+
+@login_required(Perm.SEND)
+async def send_new(request: Request, ctx: Ctx) -> Response:
+    _use_options(request)
+    if request.method == "GET":
+        return render(request, "studio/send_new.html", await _new_context(ctx))
+    async with request.form(max_files=1, max_fields=50) as form:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        upload = form.get("file")
+        data = await _read_upload(upload) if isinstance(upload, UploadFile) else b""
+        filename = upload.filename or "" if isinstance(upload, UploadFile) else ""
+        typed = [t for t in form.getlist("typed") if isinstance(t, str) and t.strip()]
+    try:
+        spec = forms.batch_spec(values)
+        if not data and not typed:
+            raise FormInvalid({"file": "请上传号码文件或手动输入号码"})
+        batch = await batches.create_batch(ctx.workspace_id, ctx.user_id, spec, now=_now())
+    except FormInvalid as exc:
+        context = {**await _new_context(ctx), "errors": exc.errors, "values": values}
+        return render(request, "studio/send_new.html", context, status=422)
+    await _start_import(request, batch, data, filename, typed, values.get("encoding", ""))
+    await audit.record("send.create", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
+                       ip=ctx.ip, obj=batch)
+    return see_other(request, str(request.url_for("studio:send_detail", id=batch.id)))
+
+
+async def _read_upload(upload: UploadFile) -> bytes:
+    data = await upload.read(forms.MAX_UPLOAD + 1)
+    if len(data) > forms.MAX_UPLOAD:
+        raise TooLarge("号码文件不能超过 40 MB")
+    return data
+
+
+async def _start_import(
+    request: Request, batch: SendBatch, data: bytes, filename: str, typed: list[str],
+    encoding: str,
+) -> None:
+    payload: dict[str, object] = {"batch_id": batch.id, "filename": filename[:200],
+                                  "encoding": encoding[:20]}
+    if typed:
+        payload["typed"] = typed
+    else:
+        folder = request.app.state.settings.data_dir / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{batch.id}-{secrets.token_hex(8)}"
+        path.write_bytes(data)
+        payload["path"] = str(path)
+    job = await queue.enqueue(jobs.IMPORT_JOB, payload, now=_now(),
+                              workspace_id=batch.workspace_id)  # type: ignore[attr-defined]
+    batch.import_job_id = job.id
+    await batch.save(update_fields=["import_job_id", "updated_at"])
+
+
+@login_required(Perm.READ_STATS)
+async def send_detail(request: Request, ctx: Ctx) -> Response:
+    batch = await get_scoped(SendBatch, ctx, request.path_params["id"])
+    full = _full(request, ctx)
+    if full:
+        await audit.record("send.view_full_phone", workspace_id=ctx.workspace_id,
+                           user_id=ctx.user_id, ip=ctx.ip, obj=batch)
+    data = await pages.batch_page(batch, ctx.workspace.timezone)
+    data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full)
+    data["page"] = _page(request)
+    return render(request, "studio/send_detail.html", data, partial="studio/_send_status.html")
+
+
+@login_required(Perm.SEND)
+async def send_action(request: Request, ctx: Ctx) -> Response:
+    _use_options(request)
+    batch = await get_scoped(SendBatch, ctx, request.path_params["id"])
+    values = await form_data(request)
+    action = request.path_params["action"]
+    now = _now()
+    base = _link_base(request)
+    try:
+        if action == "start":
+            at = forms.schedule_at(values, ctx.workspace.timezone)
+            if at is None:
+                await batches.start_now(batch, now=now, link_base=base)
+            else:
+                await batches.schedule(batch, at, now=now, link_base=base,
+                                       options=request.app.state.settings.sending)
+        elif action == "pause":
+            await batches.pause(batch)
+        elif action == "resume":
+            await batches.resume(batch, now=now)
+        elif action == "cancel":
+            await batches.cancel(batch, now=now)
+        elif action == "test":
+            await batches.add_test_numbers(batch, values.get("test_numbers", ""),
+                                           attempt=int(now.timestamp()))
+            await queue.enqueue(jobs.TEST_JOB, {"batch_id": batch.id}, now=now,
+                                workspace_id=ctx.workspace_id)
+        else:
+            raise FormInvalid({"action": "未知操作"})
+    except FormInvalid as exc:
+        data = {**await pages.batch_page(batch, ctx.workspace.timezone),
+                "errors": exc.errors, "values": values, "page": 1,
+                "recipients": await pages.recipient_rows(batch, 1, full=False)}
+        return render(request, "studio/send_detail.html", data, status=422)
+    await audit.record(f"send.{action}", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
+                       ip=ctx.ip, obj=batch)
+    return see_other(request, str(request.url_for("studio:send_detail", id=batch.id)))
+
+
+def _download(data: bytes, name: str, kind: str) -> Response:
+    media = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[kind]
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f'attachment; filename="{name}.{kind}"'})
+
+
+@login_required(Perm.READ_STATS)
+async def send_export(request: Request, ctx: Ctx) -> Response:
+    batch = await get_scoped(SendBatch, ctx, request.path_params["id"])
+    full = _full(request, ctx)
+    kind = request.path_params["kind"]
+    if kind not in ("csv", "xlsx"):
+        raise NotFound()
+    if full:
+        await audit.record("send.export_full_phone", workspace_id=ctx.workspace_id,
+                           user_id=ctx.user_id, ip=ctx.ip, obj=batch, detail={"kind": kind})
+    maker = exports.xlsx_bytes if kind == "xlsx" else exports.csv_bytes
+    return _download(await maker(batch.id, full=full), f"batch-{batch.number}", kind)
+
+
+@login_required(Perm.READ_STATS)
+async def send_rejected(request: Request, ctx: Ctx) -> Response:
+    batch = await get_scoped(SendBatch, ctx, request.path_params["id"])
+    rows = await pages.rejected_rows(batch)
+    return _download(exports.csv_of(rows, ["行号", "号码", "原因"]),
+                     f"batch-{batch.number}-invalid", "csv")
+
+
+@login_required(Perm.READ_STATS)
+async def send_records(request: Request, ctx: Ctx) -> Response:
+    phone = request.query_params.get("phone", "")[:40]
+    full = _full(request, ctx)
+    rows = await pages.records(ctx.workspace_id, phone, full=full)
+    if full and rows:
+        await audit.record("send.records_full_phone", workspace_id=ctx.workspace_id,
+                           user_id=ctx.user_id, ip=ctx.ip, object_type="phone",
+                           object_id=mask_phone(phone))
+    return render(request, "studio/send_records.html", {"rows": rows, "phone": phone})
+
+
+@login_required(Perm.READ_STATS)
+async def send_outbox(request: Request, ctx: Ctx) -> Response:
+    rows = await pages.outbox_rows(ctx.workspace_id, _page(request))
+    for row in rows:
+        row["payload"] = _masked_payload(row["payload"])
+    return render(request, "studio/send_outbox.html", {"rows": rows, "page": _page(request)})
+
+
+def _masked_payload(payload: object) -> str:
+    """The payload as stored, with the destination number masked."""
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    for number in (payload or {}).get("destinationAddress", []) if isinstance(
+            payload, dict) else []:
+        digits = str(number).removeprefix("tel:+86")
+        text = text.replace(str(number), "tel:+86" + mask_phone(digits))
+    return text
+
+
+@login_required(Perm.READ_STATS)
+async def send_volume(request: Request, ctx: Ctx) -> Response:
+    data = await pages.volume(ctx.workspace_id, ctx.workspace.timezone)
+    return render(request, "studio/send_volume.html", data)
+
+
+@login_required(Perm.VIEW_FULL_PHONE)
+async def send_optouts(request: Request, ctx: Ctx) -> Response:
+    rows = await scoped(OptOut, ctx).order_by("-id").limit(5000)
+    if request.query_params.get("format") == "csv":
+        await audit.record("send.export_optouts", workspace_id=ctx.workspace_id,
+                           user_id=ctx.user_id, ip=ctx.ip, object_type="opt_out")
+        lines = [[o.phone, o.source, o.created_at.isoformat(timespec="seconds")] for o in rows]
+        return _download(exports.csv_of(lines, ["号码", "来源", "时间"]), "optouts", "csv")
+    return render(request, "studio/send_optouts.html", {"rows": rows})
+
+
+async def _verified_body(request: Request) -> tuple[int, object] | Response:
+    """The callback's workspace id and JSON body once the signature and nonce check out."""
+    options = request.app.state.settings.sending
+    body = await request.body()
+    now = _now()
+    try:
+        await verify_once(options.http_callback_secret, request.headers, body, now=now,
+                          remember=lambda nonce: remember_nonce(nonce, now=now))
+    except BadSignature as exc:
+        return JSONResponse({"error": str(exc)}, status_code=401)
+    workspace_id = int(request.path_params["workspace"])
+    if not await Workspace.filter(id=workspace_id).exists():
+        return JSONResponse({"error": "unknown chatbot"}, status_code=404)
+    try:
+        return workspace_id, json.loads(body)
+    except ValueError:
+        return JSONResponse({"error": "bad json"}, status_code=400)
+
+
+async def callback_status(request: Request) -> Response:
+    checked = await _verified_body(request)
+    if isinstance(checked, Response):
+        return checked
+    workspace_id, body = checked
+    try:
+        reports = parse_status(body)
+    except BadCallback as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    applied = 0
+    for report in reports:
+        applied += await apply_report(workspace_id, report, now=_now())
+    return JSONResponse({"accepted": applied, "ignored": len(reports) - applied})
+
+
+async def callback_uplink(request: Request) -> Response:
+    checked = await _verified_body(request)
+    if isinstance(checked, Response):
+        return checked
+    workspace_id, body = checked
+    try:
+        uplink = parse_uplink(body)
+    except BadCallback as exc:
+        return JSONResponse({"error": str(exc)}, status_code=400)
+    row = await record_uplink(workspace_id, uplink, now=_now())
+    return JSONResponse({"stored": row is not None,
+                         "opt_out": bool(row and row.opt_out),
+                         "matched_message_id": row.matched_message_id if row else None})
+
+
+routes = [
+    Route("/sending", send_list, name="send_list"),
+    Route("/sending/new", send_new, methods=["GET", "POST"], name="send_new"),
+    Route("/sending/records", send_records, name="send_records"),
+    Route("/sending/outbox", send_outbox, name="send_outbox"),
+    Route("/sending/volume", send_volume, name="send_volume"),
+    Route("/sending/optouts", send_optouts, name="send_optouts"),
+    Route("/sending/{id:int}", send_detail, name="send_detail"),
+    Route("/sending/{id:int}/export.{kind:str}", send_export, name="send_export"),
+    Route("/sending/{id:int}/invalid.csv", send_rejected, name="send_rejected"),
+    Route("/sending/{id:int}/{action:str}", send_action, methods=["POST"], name="send_action"),
+    Route("/gateway/ctcu/{workspace:int}/status", callback_status, methods=["POST"],
+          name="gateway_status"),
+    Route("/gateway/ctcu/{workspace:int}/uplink", callback_uplink, methods=["POST"],
+          name="gateway_uplink"),
+]
