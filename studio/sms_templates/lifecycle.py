@@ -8,7 +8,7 @@ from typing import Any
 from studio.errors import Conflict
 from studio.models.messages import ReviewStatus
 from studio.models.templates import SmsTemplate, VideoSmsTemplate
-from studio.sms_templates import carriers
+from studio.sms_templates import carriers, media_seam
 from studio.sms_templates.reviewing import SMS_TEMPLATE, VIDEO_SMS_TEMPLATE
 
 TemplateRow = SmsTemplate | VideoSmsTemplate
@@ -42,3 +42,5 @@ async def delete(row: TemplateRow, now: datetime) -> None:
     if ReviewStatus(row.status) is ReviewStatus.IN_REVIEW:
         raise Conflict("审核中的模板不能删除，请先撤回")
     await type(row).filter(id=row.id).update(deleted_at=now)
+    if isinstance(row, VideoSmsTemplate):
+        await media_seam.release_uses(row.workspace_id, row.id)  # type: ignore[attr-defined]

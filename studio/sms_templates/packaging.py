@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from media.storage import LocalStorage
 from renderers.resolver import MediaNotFound, MediaResolver, Rendition
 from studio.models.templates import VideoSmsTemplate
 from studio.sms_templates import content, export, media_seam
@@ -52,13 +53,13 @@ async def phone_view(workspace_id: int, row: VideoSmsTemplate, draft: VideoDraft
 
 
 async def package(workspace_id: int, row: VideoSmsTemplate, draft: VideoDraft,
-                  resolver: MediaResolver, media_dir: Path,
+                  resolver: MediaResolver, storage: LocalStorage,
                   files: Mapping[tuple[str, str], Path] | None = None) -> bytes:
     """The zip (SMIL + text files + media); `files` overrides the media library lookup."""
     refs = [(f.asset_id, media_seam.FRAME_RENDITIONS[f.kind]) for f in draft.frames
             if f.kind != "text"]
     if files is None:
-        files = await media_seam.rendition_files(workspace_id, media_dir, refs)
+        files = await media_seam.rendition_files(workspace_id, storage, refs)
     frames = []
     for f in draft.frames:
         if f.kind == "text":

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from media.storage import LocalStorage
 from studio.errors import Conflict, FormInvalid, NotFound
 from studio.models.messages import ReviewStatus
+from studio.models.sending import BatchStatus, SendBatch
 from studio.models.templates import QualificationFile, Signature
 from studio.sms_templates import qualifications, reviewing
 from studio.sms_templates.qualifications import PendingFile
@@ -189,11 +190,12 @@ async def resubmit(actor: Actor, rules: Rules, sig: Signature, *, text: str, pur
 
 
 async def scheduled_batches_using(sig: Signature) -> list[str]:
-    """Names of scheduled send batches whose template uses this signature.
-
-    Send batches are not built yet; the sending feature replaces this with its query.
-    """
-    return []
+    """Names of send batches waiting to send (scheduled, or paused) under this signature."""
+    rows = await SendBatch.filter(
+        workspace_id=sig.workspace_id,  # type: ignore[attr-defined]
+        signature=sig.text, status__in=[BatchStatus.SCHEDULED, BatchStatus.PAUSED],
+    ).order_by("scheduled_at", "id")
+    return [row.name or row.number for row in rows]
 
 
 async def withdraw(actor: Actor, sig: Signature, *, now: datetime) -> Signature:

@@ -11,7 +11,7 @@ from renderers.resolver import MediaResolver
 from studio.errors import Conflict, FormInvalid, NotFound
 from studio.models.messages import ReviewStatus
 from studio.models.templates import VideoSmsTemplate
-from studio.sms_templates import content, lifecycle, reviewing
+from studio.sms_templates import content, lifecycle, media_seam, reviewing
 from studio.sms_templates.reviewing import VIDEO_SMS_TEMPLATE, Actor
 from studio.sms_templates.rules import Rules
 from studio.sms_templates.sms import signature_text
@@ -65,8 +65,18 @@ async def create(actor: Actor, rules: Rules, draft: VideoDraft, resolver: MediaR
                                                                 "profile")}
     if errors:
         raise FormInvalid(errors)
-    return await VideoSmsTemplate.create(workspace_id=actor.workspace_id,
-                                         **_values(draft, result))
+    row = await VideoSmsTemplate.create(workspace_id=actor.workspace_id,
+                                        **_values(draft, result))
+    await _record_uses(row, draft)
+    return row
+
+
+async def _record_uses(row: VideoSmsTemplate, draft: VideoDraft) -> None:
+    """The draft's assets and the approved version's stay protected from deletion."""
+    approved = VideoDraft.from_json("", "", "", "", [], (row.approved or {}).get("frames"))
+    await media_seam.record_uses(row.workspace_id, row.id,  # type: ignore[attr-defined]
+                                 draft.asset_ids() + approved.asset_ids(),
+                                 f"视频短信模板“{row.name}”")
 
 
 async def save(actor: Actor, rules: Rules, row: VideoSmsTemplate, draft: VideoDraft, *,
@@ -85,7 +95,9 @@ async def save(actor: Actor, rules: Rules, row: VideoSmsTemplate, draft: VideoDr
             **_values(draft, result), revision=row.revision + 1)
         if updated != 1:
             raise Conflict("此模板已被他人修改，您的修改没有保存，请刷新后再改")
-    return await get_template(actor.workspace_id, row.id)
+        saved = await get_template(actor.workspace_id, row.id)
+        await _record_uses(saved, draft)
+    return saved
 
 
 def snapshot(row: VideoSmsTemplate, signature: str, total: int) -> dict[str, Any]:

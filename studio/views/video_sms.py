@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from studio.errors import Conflict, FormInvalid
+from studio.media_library.config import storage_for
 from studio.models.messages import ReviewStatus
 from studio.models.templates import CarrierStatus, VideoSmsTemplate
 from studio.roles import Perm
@@ -208,6 +209,15 @@ async def video_sms_refit(request: Request, ctx: Ctx) -> Response:
 
 
 @login_required(Perm.READ_CONTENT)
+async def video_sms_total(request: Request, ctx: Ctx) -> Response:
+    """The live total against the profile's limit (htmx, debounced, while typing)."""
+    draft = video.VideoDraft.from_form(await form_data(request))
+    result = await video_store.check_draft(actor_of(ctx), await rules.load_rules(
+        ctx.workspace_id), draft, await _resolver(request, ctx, draft))
+    return render(request, "studio/_vsms_total.html", {"check": result})
+
+
+@login_required(Perm.READ_CONTENT)
 async def video_sms_preview(request: Request, ctx: Ctx) -> Response:
     row = await video_store.get_template(ctx.workspace_id, request.path_params["id"])
     wanted = {k[2:]: v for k, v in request.query_params.items() if k.startswith("v_")}
@@ -223,7 +233,7 @@ async def video_sms_export(request: Request, ctx: Ctx) -> Response:
     draft = video_store.draft_of(row)
     data = await packaging.package(ctx.workspace_id, row, draft,
                                    await _resolver(request, ctx, draft),
-                                   request.app.state.settings.media_dir)
+                                   storage_for(request.app.state.settings))
     await record(ctx, "video_sms.export", row)
     name = f"video-sms-{row.id}-v{row.version}.zip"
     return Response(data, media_type="application/zip",
@@ -233,6 +243,7 @@ async def video_sms_export(request: Request, ctx: Ctx) -> Response:
 routes = [
     Route("/video-sms", video_sms_list, name="video_sms_list"),
     Route("/video-sms/new", video_sms_new, methods=["GET", "POST"], name="video_sms_new"),
+    Route("/video-sms/total", video_sms_total, methods=["POST"], name="video_sms_total"),
     Route("/video-sms/{id:int}", video_sms_edit, methods=["GET", "POST"], name="video_sms_edit"),
     Route("/video-sms/{id:int}/review", video_sms_review, methods=["POST"],
           name="video_sms_review"),

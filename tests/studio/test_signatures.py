@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 
 from studio import accounts
 from studio.models.accounts import Membership, Workspace
+from studio.models.sending import BatchStatus, SendBatch
 from studio.models.templates import QualificationFile, Signature
 from tests.conftest import csrf_of, login
 
@@ -177,6 +178,14 @@ async def test_review_by_reviewer_reject_resubmit_approve(
 async def test_withdraw(owner_client: httpx.AsyncClient) -> None:
     sig_id = await approved_signature(owner_client)
     token = await csrf_of(owner_client, "/")
+    batch = await SendBatch.create(workspace_id=1, number="B202611250001", name="双11定时",
+                                   signature="示例科技", status=BatchStatus.SCHEDULED)
+    refused = await owner_client.post(f"/signatures/{sig_id}/withdraw",
+                                      data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert soup(refused).select_one("#sig-conflict").get_text() == (
+        "定时发送批次“双11定时”正在使用该签名，不能注销；请先取消该批次")
+    await SendBatch.filter(id=batch.id).update(status=BatchStatus.CANCELLED)
     done = await owner_client.post(f"/signatures/{sig_id}/withdraw", data={"csrf_token": token})
     assert soup(done).select_one("#sig-status").get_text() == "已注销"
     again = await owner_client.post(f"/signatures/{sig_id}/withdraw", data={"csrf_token": token})

@@ -13,8 +13,13 @@ import httpx
 import pytest
 
 from renderers.resolver import DictResolver, Rendition
+from studio.media_library.config import storage_for
+from studio.models.jobs import Job
+from studio.models.media import AssetStatus, MediaAsset
+from studio.models.media import Rendition as RenditionRow
 from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.templates import VideoSmsTemplate
+from studio.settings import Settings
 from studio.sms_templates import export, video
 from studio.sms_templates.rules import Rules
 from tests.conftest import csrf_of
@@ -174,3 +179,73 @@ async def test_editor_ch5_review_export(owner_client: httpx.AsyncClient) -> None
     assert all(child.get("src") in archive.namelist() for par in pars for child in par)
     listed = soup(await owner_client.get("/video-sms?status=approved"))
     assert len(listed.select("table.vsms-table tbody tr")) == 1
+
+
+async def _asset(settings: Settings, kind: str, profile: str, mime: str, data: bytes,
+                 duration: float | None = None) -> str:
+    storage = storage_for(settings)
+    source = settings.data_dir / f"src-{profile}-{len(data)}"
+    source.write_bytes(data)
+    key = storage.put_file(source, move=True)
+    asset = await MediaAsset.create(
+        workspace_id=1, name=f"{kind}.{mime.split('/')[1]}", kind=kind, mime=mime,
+        format=mime.split("/")[1], size=len(data), sha256=f"{len(data):064d}",
+        original_key=key, status=AssetStatus.READY)
+    await RenditionRow.create(
+        workspace_id=1, asset=asset, profile=profile, settings_hash="x", storage_key=key,
+        mime=mime, format=mime.split("/")[1], size=len(data), budget_bytes=len(data),
+        duration=duration, content_hash=f"{len(data):064x}")
+    return str(asset.id)
+
+
+async def test_media_frames_within_total_export_and_refit(
+        owner_client: httpx.AsyncClient, settings: Settings) -> None:
+    """The 'done when' path: three frames (text with a CH5 link, image, video) within 1.8 MB,
+    exported; a bigger video goes over and the re-fit is offered and queued."""
+    sig_id = await approved_signature(owner_client)
+    version_id = await _approved_message()
+    image = await _asset(settings, "image", "ch5_image", "image/jpeg",
+                         b"\xff\xd8\xff" + b"i" * 150_000)
+    clip = await _asset(settings, "video", "video_sms", "video/mp4", b"v" * 1_400_000, 12.0)
+    big = await _asset(settings, "video", "video_sms", "video/mp4", b"w" * 1_700_000, 12.0)
+    token = await csrf_of(owner_client, "/video-sms/new")
+    created = await owner_client.post("/video-sms/new", data={
+        "csrf_token": token, "name": "双11", "title": "双11大促", "signature": str(sig_id),
+        "profile": "video_sms", "op": "save"})
+    tid = int(created.headers["location"].rsplit("/", 1)[-1])
+    form = {"csrf_token": token, "name": "双11", "title": "双11大促", "signature": str(sig_id),
+            "profile": "video_sms", "frame_count": "3", "revision": "1",
+            "frame_kind_0": "text", "frame_text_0": "双11来了",
+            "frame_kind_1": "image", "frame_asset_1": image,
+            "frame_kind_2": "video", "frame_asset_2": clip}
+    page = soup(await owner_client.post(f"/video-sms/{tid}", data={
+        **form, "op": "insert_ch5", "ch5": str(version_id)}))
+    form["frame_text_0"] = page.select_one("#f-frame-0").get_text()
+    saved = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "save"})
+    assert saved.status_code == 200, saved.text
+    assert soup(saved).select_one("#vsms-total .over") is None
+    exported = await owner_client.get(f"/video-sms/{tid}/export")
+    archive, smil = _package_parts(exported.content)
+    refs = [child.get("src") for par in smil.findall(f"{SMIL_NS}body/{SMIL_NS}par")
+            for child in par]
+    assert len(refs) == 3 and all(src in archive.namelist() for src in refs)
+    assert archive.read(refs[1]).startswith(b"\xff\xd8\xff")
+    assert sum(archive.getinfo(src).file_size for src in refs) <= 1_800_000
+    over = await owner_client.post("/video-sms/total", data={**form, "frame_asset_2": big},
+                                   headers={"HX-Request": "true"})
+    assert "超出" in soup(over).select_one(".over").get_text()
+    form["frame_asset_2"], form["revision"] = big, "2"
+    refused = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "save"})
+    assert refused.status_code == 422
+    assert "超出上限 1,800,000 字节" in error_of(refused, "total")
+    # save the over-size draft's media directly to offer the re-fit on the template
+    await VideoSmsTemplate.filter(id=tid).update(frames=[
+        {"kind": "text", "text": "a"},
+        {"kind": "image", "media": {"asset_id": image, "rendition": "ch5_image"}},
+        {"kind": "video", "media": {"asset_id": big, "rendition": "video_sms"}}])
+    offered = soup(await owner_client.get(f"/video-sms/{tid}"))
+    assert offered.select_one("form.refit") is not None
+    queued = await owner_client.post(f"/video-sms/{tid}/refit", data={"csrf_token": token})
+    assert queued.status_code == 200
+    job = await Job.filter(kind="media.rendition").first()
+    assert job is not None and job.payload["share_bytes"] < 1_700_000
