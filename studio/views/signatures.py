@@ -63,10 +63,10 @@ async def capped_form(request: Request) -> tuple[dict[str, str], list[PendingFil
     form = await MultiPartParser(request.headers, replay(), max_files=10, max_fields=20).parse()
     try:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        uploads = [v for v in form.getlist("files") if isinstance(v, UploadFile) and v.filename]
-        kinds = form.getlist("file_kind")
-        items = [(u.filename or "", await u.read(), str(kinds[i]) if i < len(kinds) else "")
-                 for i, u in enumerate(uploads)]
+        kinds = [str(k) for k in form.getlist("file_kind")]
+        items = [(u.filename, await u.read(), kinds[i] if i < len(kinds) else "")
+                 for i, u in enumerate(form.getlist("files"))
+                 if isinstance(u, UploadFile) and u.filename]  # rows left empty are skipped
     finally:
         await form.close()
     return values, qualifications.check_files(items)

@@ -95,6 +95,18 @@ async def test_register_with_files_then_list(owner_client: httpx.AsyncClient) ->
     assert row.select_one("a").get_text() == "【示例科技】"
     assert row.select_one(".badge").get_text() == "待审核"
     assert soup(await owner_client.get("/signatures?status=approved")).select_one(".empty")
+    # as a browser sends it: three rows, only the second with a file
+    token = await csrf_of(owner_client, "/signatures/new")
+    second = await owner_client.post(
+        f"/signatures/new?csrf_token={token}",
+        data={"text": "示例品牌", "file_kind": ["licence", "authorisation", "other"]},
+        files=[("files", ("", b"", "application/octet-stream")),
+               ("files", ("授权书.pdf", PDF, "application/pdf")),
+               ("files", ("", b"", "application/octet-stream"))])
+    assert second.status_code == 303, second.text
+    kinds = await QualificationFile.filter(signature__text="示例品牌").values_list("kind",
+                                                                                  flat=True)
+    assert [str(k) for k in kinds] == ["authorisation"]
 
 
 BAD_TEXTS = [
