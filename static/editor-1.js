@@ -31,3 +31,12 @@
     }
   });
 })();
+
+/* A media picker swaps in a hidden field without input events: tell the live preview. */
+document.addEventListener("htmx:afterSettle", function (e) {
+  var form = document.getElementById("msg-form");
+  var el = e.target;
+  if (form && el && form.contains(el) && el.closest && el.closest(".media-picker")) {
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});

@@ -15,13 +15,8 @@ from studio.messages import review
 from studio.messages.chatbots import profile_view
 from studio.messages.editor import GENERAL, place, slots
 from studio.messages.form import ACTION_FIELDS, form_values
-from studio.messages.preview import (
-    Preview,
-    build_media_resolver,
-    build_preview,
-    default_fallback_text,
-    parse_lenient,
-)
+from studio.messages.media import build_media_resolver
+from studio.messages.preview import Preview, build_preview, default_fallback_text, parse_lenient
 from studio.messages.service import Actor, draft_problems
 from studio.models.messages import ChatbotProfile, Message, MessageVersion
 
@@ -65,6 +60,16 @@ class EditorState:
     action_fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: ACTION_FIELDS)
     notice: str = ""
     conflict: str = ""
+    #: media picker fields by form field name (filled by the handler: they need URLs)
+    pickers: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def media_fields(self) -> list[str]:
+        """The form fields holding a media asset id, for the pickers."""
+        if self.doc.get("kind") == "rich":
+            return ["media-asset_id"]
+        cards = self.doc.get("cards") or []
+        return [f"cards-{i}-media-asset_id" for i in range(len(cards))]
 
     @property
     def general(self) -> list[Problem]:
@@ -85,11 +90,11 @@ async def preview_state(
         profile = await ChatbotProfile.filter(id=chatbot_id,
                                               workspace_id=actor.workspace_id).first()
     chatbot = profile_view(profile)
+    resolver = await build_media_resolver(actor.workspace_id, doc)
     if problems is None:
-        problems = await draft_problems(actor, message, doc)
+        problems = await draft_problems(actor, message, doc, resolver)
     known = slots(doc)
-    preview = build_preview(doc, mode="rcs", resolver=build_media_resolver(actor.workspace_id),
-                            signature=chatbot["signature"])
+    preview = build_preview(doc, mode="rcs", resolver=resolver, signature=chatbot["signature"])
     return PreviewState(
         preview=preview, chatbot=chatbot, placed=place(problems, known), slots=known,
         counts=counters(doc), default_fallback=default_fallback_text(parse_lenient(doc)[0]),

@@ -16,6 +16,7 @@ from typing import Any
 from renderers import codec
 from renderers.document import Message
 from renderers.errors import DocumentError, Problem, Severity, errors_only
+from renderers.resolver import MediaResolver
 from renderers.validate import validate
 
 #: how many of each list the editor lets an author add (the studio profile's limits)
@@ -161,13 +162,15 @@ class Check:
         return self.message is not None and not self.errors
 
 
-def check(doc: Mapping[str, Any], extra: list[Problem] | None = None) -> Check:
-    """Parse and validate a document; `extra` adds problems found elsewhere (keywords)."""
+def check(doc: Mapping[str, Any], extra: list[Problem] | None = None,
+          resolver: MediaResolver | None = None) -> Check:
+    """Parse and validate a document (its media too, given a resolver); `extra` adds problems
+    found elsewhere (keyword clashes)."""
     try:
         message = codec.from_json(doc)
     except DocumentError as exc:
         return Check(None, list(exc.problems) + list(extra or []))
-    return Check(message, validate(message) + list(extra or []))
+    return Check(message, validate(message, resolver=resolver) + list(extra or []))
 
 
 def keyword_problem(path: str, keyword: str, other_name: str) -> Problem:

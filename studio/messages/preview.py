@@ -5,8 +5,8 @@ exactly what will be sent. A draft with problems still previews: the parts that 
 parse are left out, variables show their samples (or `{{name}}`), limits are not enforced,
 and the problems are listed beside the fields instead.
 
-`build_media_resolver` is the one seam for media: placeholder facts until the media library
-is wired in, then that library's resolver.
+Media comes from the resolver the caller passes (`studio.messages.media.build_media_resolver`,
+the media library); an asset that does not resolve shows as a "not available" box.
 """
 
 from __future__ import annotations
@@ -20,17 +20,12 @@ from renderers import ch5, codec
 from renderers.context import PREVIEW_CH5_URL, RenderContext
 from renderers.document import FallbackType, Message, MessageKind
 from renderers.errors import DocumentError
-from renderers.resolver import MediaNotFound, MediaResolver, PlaceholderResolver
+from renderers.resolver import MediaNotFound, MediaResolver
 from renderers.sms import SmsCount, count_sms, flatten
 from renderers.variables import fill_message, used_variables
 
 MODES = ("rcs", "ch5", "sms")
-PLACEHOLDER_BASE = "https://media.example.com"
-
-
-def build_media_resolver(workspace_id: int) -> MediaResolver:
-    """The media resolver for previews in this workspace (placeholder facts for now)."""
-    return PlaceholderResolver(PLACEHOLDER_BASE)
+MISSING_MEDIA = {"kind": "missing", "url": ""}
 
 
 @dataclass(frozen=True)
@@ -101,7 +96,7 @@ def _lenient_view(message: Message, resolver: MediaResolver) -> dict[str, Any]:
         try:
             return ch5.media_view(resolver(ref.asset_id, ref.rendition))
         except MediaNotFound:
-            return None
+            return MISSING_MEDIA
 
     def buttons(items: Any, prefix: str) -> list[dict[str, Any]]:
         views = []

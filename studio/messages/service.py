@@ -16,12 +16,14 @@ from tortoise.transactions import in_transaction
 
 from renderers import codec
 from renderers.errors import DocumentError, Problem, errors_only
+from renderers.resolver import MediaResolver
 from renderers.validate import validate
 from studio.errors import Conflict, FormInvalid, NotFound, StudioError
 from studio.messages import review
 from studio.messages.editor import blank_document, check, keyword_problem
 from studio.messages.form import KINDS
 from studio.messages.keywords import keyword_clashes
+from studio.messages.media import build_media_resolver, forget_uses, record_uses, use_label
 from studio.models.messages import ChatbotProfile, Message, MessageVersion, ReviewStatus
 from studio.roles import Role
 
@@ -164,21 +166,26 @@ async def create_message(
             chatbot_id=chatbot_id, current_version=1, created_by_id=actor.user_id,
             updated_by_id=actor.user_id,
         )
-        await MessageVersion.create(
+        version = await MessageVersion.create(
             workspace_id=actor.workspace_id, message=message, number=1, document=doc,
         )
+        await record_uses(actor.workspace_id, version.id, doc, use_label(name, 1))
     return message
 
 
-async def draft_problems(actor: Actor, message: Message, doc: dict[str, Any]) -> list[Problem]:
-    """Everything wrong with a draft: the document's problems and keyword clashes."""
+async def draft_problems(actor: Actor, message: Message, doc: dict[str, Any],
+                         resolver: MediaResolver | None = None) -> list[Problem]:
+    """Everything wrong with a draft: the document's problems (its media's too), keyword
+    clashes."""
+    if resolver is None:
+        resolver = await build_media_resolver(actor.workspace_id, doc)
     extra = []
     trigger = doc.get("trigger") if isinstance(doc.get("trigger"), dict) else {}
     if trigger.get("type") == "keywords":
         words = [w for w in trigger.get("keywords") or [] if isinstance(w, str)]
         for word, owner in await keyword_clashes(actor.workspace_id, words, message_id=message.id):
             extra.append(keyword_problem("trigger.keywords", word, owner.message_name))
-    return check(doc, extra).problems
+    return check(doc, extra, resolver).problems
 
 
 async def save_draft(
@@ -206,6 +213,7 @@ async def save_draft(
         message.name, message.chatbot_id = clean, chatbot_id  # type: ignore[assignment]
         message.kind, message.updated_by_id = doc.get("kind", message.kind), actor.user_id
         await message.save()
+        await record_uses(actor.workspace_id, version.id, doc, use_label(clean, version.number))
     return version
 
 
@@ -229,6 +237,9 @@ async def delete_message(actor: Actor, message: Message, *, now: datetime) -> No
         raise Conflict("已被发送批次使用的消息不能删除")
     message.deleted_at = now
     await message.save()
+    drafts = await MessageVersion.filter(message_id=message.id).exclude(
+        status=ReviewStatus.APPROVED).values_list("id", flat=True)
+    await forget_uses(actor.workspace_id, list(drafts))  # approved ones may still be live
 
 
 def parse_import(text: str | bytes) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from renderers.errors import errors_only
 from studio.errors import Conflict
 from studio.messages import review
 from studio.messages.keywords import keyword_clashes
+from studio.messages.media import record_uses, use_label
 from studio.messages.service import SUBJECT, Actor, DraftInvalid, draft_problems, get_version
 from studio.models.messages import Message, MessageVersion, ReviewEvent, ReviewStatus
 
@@ -31,7 +32,8 @@ async def _approved(message: Message, version: MessageVersion) -> None:
 async def submit(actor: Actor, message: Message, *, now: datetime) -> MessageVersion:
     async with in_transaction():
         version = await get_version(message)
-        if errors := errors_only(await draft_problems(actor, message, version.document)):
+        problems = await draft_problems(actor, message, version.document)
+        if errors := errors_only(problems):
             raise DraftInvalid(errors, "消息内容有问题，不能提交审核，请按提示修改")
         await review.submit(version, subject_type=SUBJECT, actor_id=actor.user_id,
                             policy=actor.policy, now=now)
@@ -82,6 +84,8 @@ async def new_draft(actor: Actor, message: Message) -> MessageVersion:
             workspace_id=actor.workspace_id, message_id=message.id, number=current.number + 1,
             document=current.document,
         )
+        await record_uses(actor.workspace_id, draft.id, draft.document,
+                          use_label(message.name, draft.number))
         moved = await Message.filter(id=message.id, current_version=current.number).update(
             current_version=draft.number, updated_by_id=actor.user_id
         )

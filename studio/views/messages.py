@@ -20,10 +20,11 @@ from studio.messages import service, workflow
 from studio.messages.editing import editor_state, preview_state
 from studio.messages.editor import apply_op, ensure_shape
 from studio.messages.form import KINDS, document_from_form
-from studio.messages.preview import build_media_resolver
+from studio.messages.media import build_media_resolver, choose_renditions
 from studio.messages.review import ReviewPolicy
 from studio.models.messages import ChatbotProfile, ReviewStatus
 from studio.roles import Perm
+from studio.views.media import picker_context
 from studio.web.context import Ctx, login_required
 from studio.web.csrf import FORM_BODY_CAP
 from studio.web.htmx import see_other
@@ -104,11 +105,19 @@ async def message_new(request: Request, ctx: Ctx) -> Response:
     return see_other(request, str(request.url_for("studio:message_edit", id=message.id)))
 
 
+async def _doc(form: dict[str, str], ctx: Ctx) -> dict[str, Any]:
+    """The document the editor form describes, its media renditions chosen from the library."""
+    return await choose_renditions(ctx.workspace_id, document_from_form(form, _tz(ctx)))
+
+
 async def _editor(request: Request, ctx: Ctx, message: Any, status: int = 200,
                   **kwargs: Any) -> Response:
     version = await service.get_version(message)
     state = await editor_state(_actor(ctx), message, version, tz=_tz(ctx),
                                can_edit=ctx.can(Perm.EDIT_CONTENT), **kwargs)
+    for name in state.media_fields:
+        state.pickers[name] = await picker_context(request, ctx, target=name,
+                                                   value=state.values.get(name))
     return render(request, EDITOR, {"s": state}, status=status, partial=EDITOR_PARTIAL)
 
 
@@ -120,7 +129,7 @@ async def message_edit(request: Request, ctx: Ctx) -> Response:
         return await _editor(request, ctx, message)
     ctx.require(Perm.EDIT_CONTENT)
     form = await _form(request)
-    doc, op = document_from_form(form, _tz(ctx)), form.get("op", "save")
+    doc, op = await _doc(form, ctx), form.get("op", "save")
     if op not in ("save", "submit"):
         return await _editor(request, ctx, message, doc=ensure_shape(apply_op(doc, op)), form=form)
     try:
@@ -151,7 +160,7 @@ async def message_preview(request: Request, ctx: Ctx) -> Response:
         return render(request, "studio/message_preview.html",
                       {"message": message, "version": version, "pv": pv})
     form = await _form(request)
-    doc = document_from_form(form, _tz(ctx))
+    doc = await _doc(form, ctx)
     chatbot = form.get("chatbot", "")
     pv = await preview_state(actor, message, doc,
                              chatbot_id=int(chatbot) if chatbot.isdigit() else None)
@@ -266,7 +275,9 @@ async def message_gsma(request: Request, ctx: Ctx) -> Response:
     message, version = await _version_of(request, ctx)
     output, problems = None, []
     try:
-        context = RenderContext(resolver=build_media_resolver(ctx.workspace_id))
+        base = str(request.base_url).rstrip("/")
+        resolver = await build_media_resolver(ctx.workspace_id, version.document, base)
+        context = RenderContext(resolver=resolver)
         output = rcs.render(codec.from_json(version.document), context).output
     except DocumentError as exc:
         problems = list(exc.problems)

@@ -74,6 +74,34 @@ async def apply(
 
 MemberFactory = Callable[[str], Awaitable[httpx.AsyncClient]]
 
+_MEDIA = {  # kind: (mime, format, [(profile, mime, size, width, height, duration)])
+    "image": ("image/jpeg", "jpeg", [("rcs_image", "image/jpeg", 240_000, 1080, 720, None),
+                                     ("thumbnail", "image/jpeg", 18_000, 400, 266, None)]),
+    "video": ("video/mp4", "mp4", [("rcs_video", "video/mp4", 1_500_000, 1280, 720, 15.0),
+                                   ("thumbnail", "image/jpeg", 18_000, 400, 225, None)]),
+    "audio": ("audio/mpeg", "mp3", [("rcs_audio", "audio/mpeg", 480_000, None, None, 30.0)]),
+}
+
+
+async def library_asset(kind: str = "image", workspace_id: int | None = None) -> int:
+    """A ready media library asset with its renditions (rows only: no files are served)."""
+    from studio.models.media import AssetStatus, MediaAsset, Rendition
+
+    if workspace_id is None:
+        workspace_id = (await Workspace.all().order_by("id").first()).id  # type: ignore[union-attr]
+    mime, fmt, profiles = _MEDIA[kind]
+    n = await MediaAsset.all().count()
+    asset = await MediaAsset.create(
+        workspace_id=workspace_id, name=f"{kind}-{n}", kind=kind, mime=mime, format=fmt,
+        size=1000, sha256=f"{n:064d}", original_key=f"{n:032d}", status=AssetStatus.READY)
+    for profile, r_mime, size, width, height, duration in profiles:
+        await Rendition.create(
+            workspace_id=workspace_id, asset=asset, profile=profile, settings_hash="0" * 32,
+            storage_key=f"{asset.id:032d}", mime=r_mime, format=r_mime.split("/")[1], size=size,
+            budget_bytes=size * 2, width=width, height=height, duration=duration,
+            content_hash=f"{asset.id}{profile}".ljust(64, "0")[:64])
+    return int(asset.id)
+
 
 @pytest.fixture
 async def member(app: Starlette, owner_client: httpx.AsyncClient) -> AsyncIterator[MemberFactory]:
@@ -354,3 +382,32 @@ async def test_duplicate_and_delete(owner_client: httpx.AsyncClient) -> None:
     assert (await owner_client.get(f"/messages/{mid}")).status_code == 404
     assert [a.get_text() for a in soup(await owner_client.get("/messages")).select(
         "tbody td:first-child a")] == ["原消息 副本"]
+
+
+async def test_media_from_the_library(owner_client: httpx.AsyncClient) -> None:
+    from studio.models.media import AssetUse
+
+    mid = await new_message(owner_client, "card")
+    page = soup(await owner_client.get(f"/messages/{mid}"))
+    assert page.select_one(".media-field .media-picker-field button") is not None
+    video = await library_asset("video")
+    form = form_of(page)
+    form.update({"cards-0-media-asset_id": str(video), "cards-0-title": "新品视频"})
+    page = soup(await post_editor(owner_client, mid, form))
+    picked = page.select_one('.media-field input[name="cards-0-media-asset_id"]')
+    assert picked["value"] == str(video)
+    assert page.select_one(".pv-rcs video")["src"].startswith("/m/")
+    version = await MessageVersion.get(message_id=mid)
+    assert version.document["cards"][0]["media"] == {"asset_id": str(video),
+                                                      "rendition": "rcs_video"}
+    use = await AssetUse.get(asset_id=video)
+    assert use.user_id == version.id and "第 1 版" in use.label
+    # an asset of another workspace is not resolved: a problem, and no use recorded
+    other = await Workspace.create(name="别家")
+    foreign = await library_asset("image", other.id)
+    form = form_of(page)
+    form["cards-0-media-asset_id"] = str(foreign)
+    page = soup(await post_editor(owner_client, mid, form))
+    assert page.select_one("#e-cards-0-media .error") is not None
+    assert not await AssetUse.filter(asset_id=foreign).exists()
+    assert not await AssetUse.filter(asset_id=video).exists()

@@ -11,9 +11,17 @@ import pytest
 
 from renderers.rcs import gsma_bodies
 from studio.models.accounts import Workspace
+from studio.models.media import AssetUse
 from studio.models.messages import Message
 from tests.renderers.conftest import load_gsma_schema, schema_errors
-from tests.studio.test_messages import apply, editor, new_message, post_editor, soup
+from tests.studio.test_messages import (
+    apply,
+    editor,
+    library_asset,
+    new_message,
+    post_editor,
+    soup,
+)
 
 #: (action type, fields) for every button type, as a marketer fills them in
 ACTIONS: list[tuple[str, dict[str, str]]] = [
@@ -54,11 +62,10 @@ async def test_every_kind_with_every_button_type_validates(owner_client: httpx.A
     form.update({"variables-0-name": "city", "variables-0-sample": "北京",
                  "text": "{{city}}新店开业"})
     if kind == "rich":
-        form["media-asset_id"] = "a1"
-        form["media-rendition"] = "rcs_video"
+        form["media-asset_id"] = str(await library_asset("video"))
     for i in range(2 if kind == "carousel" else 1 if kind == "card" else 0):
         form.update({f"cards-{i}-title": f"卡片{i}", f"cards-{i}-description": "说明",
-                     f"cards-{i}-media-asset_id": f"img{i}"})
+                     f"cards-{i}-media-asset_id": str(await library_asset("image"))})
         for j, (action, fields) in enumerate(ACTIONS[i * 4:i * 4 + 4] or ACTIONS[:4]):
             form = await _button(owner_client, mid, form, f"cards-{i}-buttons", j, action, fields)
     for j, (action, fields) in enumerate(ACTIONS):
@@ -77,6 +84,9 @@ async def test_every_kind_with_every_button_type_validates(owner_client: httpx.A
         assert schema_errors(validator, body) == []
     text = json.dumps(output, ensure_ascii=False)
     assert "北京新店开业" in text and "{{city}}" not in text
+    if kind != "text":  # the library's rendition URLs, absolute; the library knows the use
+        assert "http://testserver/m/" in text
+        assert await AssetUse.filter(user_type="message_version").count() >= 1
     # and the CH5 page view shows every floating button
     preview = soup(await owner_client.get(f"/messages/{mid}/preview"))
     assert len(preview.select(".pv-ch5-sugg .pv-ch5-btn")) == len(ACTIONS)
