@@ -100,10 +100,10 @@ async def list_assets(
     if flt.query:
         query = query.filter(name__icontains=flt.query)
     assets = await query.order_by("-created_at", "-id").limit(limit)
-    return await _views(workspace_id, assets, url_of)
+    return await views_of(workspace_id, assets, url_of)
 
 
-async def _views(
+async def views_of(
     workspace_id: int, assets: list[MediaAsset], url_of: UrlOf
 ) -> list[AssetView]:
     ids = [a.id for a in assets]
@@ -120,7 +120,7 @@ async def _views(
 
 
 async def asset_detail(asset: MediaAsset, url_of: UrlOf) -> AssetView:
-    (view,) = await _views(asset.workspace_id, [asset], url_of)
+    (view,) = await views_of(asset.workspace_id, [asset], url_of)
     uses = await AssetUse.filter(asset_id=asset.id).order_by("id")
     return AssetView(view.asset, view.renditions, view.job, list(uses))
 
@@ -187,5 +187,5 @@ async def picked_asset(workspace_id: int, asset_id: str | int | None, url_of: Ur
     ).first()
     if asset is None:
         return None
-    (view,) = await _views(workspace_id, [asset], url_of)
+    (view,) = await views_of(workspace_id, [asset], url_of)
     return view

@@ -28,7 +28,7 @@ from studio.roles import Perm
 from studio.scoping import get_scoped
 from studio.settings import Settings
 from studio.web.context import Ctx, login_required
-from studio.web.htmx import see_other
+from studio.web.htmx import STOP_POLLING, is_htmx, see_other
 from studio.web.render import form_data, render
 
 #: an input name the picker may fill (letters, digits, _ . - [ ])
@@ -70,6 +70,17 @@ async def media_list(request: Request, ctx: Ctx) -> Response:
     context = {"assets": assets, "filter": flt, "kinds": list(AssetKind),
                "max_mb": _settings(request).media.upload_max_bytes / 1_000_000}
     return render(request, "studio/media_list.html", context, partial="studio/_media_grid.html")
+
+
+@login_required(Perm.READ_CONTENT)
+async def media_card(request: Request, ctx: Ctx) -> Response:
+    """One grid card; a processing asset's card polls itself until its renditions are made."""
+    asset = await get_scoped(MediaAsset, ctx, request.path_params["id"])
+    (view,) = await library.views_of(ctx.workspace_id, [asset], _url_of(request))
+    response = render(request, "studio/_media_card.html", {"view": view})
+    if asset.status is not AssetStatus.PROCESSING and is_htmx(request):
+        response.status_code = STOP_POLLING
+    return response
 
 
 @login_required(Perm.EDIT_CONTENT)
@@ -206,6 +217,7 @@ routes = [
     Route("/media/picker", media_picker, name="media_picker"),
     Route("/media/picker/{id:int}", media_pick, name="media_pick"),
     Route("/media/{id:int}", media_detail, name="media_detail"),
+    Route("/media/{id:int}/card", media_card, name="media_card"),
     Route("/media/{id:int}/rename", media_rename, methods=["POST"], name="media_rename"),
     Route("/media/{id:int}/delete", media_delete, methods=["POST"], name="media_delete"),
     Route("/media/{id:int}/renditions", media_make, methods=["POST"], name="media_make"),

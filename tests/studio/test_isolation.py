@@ -44,6 +44,7 @@ CASES: list[tuple[str, str, Factory]] = [
     ("POST", "/settings/members/{id}", _membership),
     ("GET", "/jobs/{id}", _job),
     ("GET", "/media/{id}", _media_asset),
+    ("GET", "/media/{id}/card", _media_asset),
     ("POST", "/media/{id}/rename", _media_asset),
     ("POST", "/media/{id}/delete", _media_asset),
     ("POST", "/media/{id}/renditions", _media_asset),

@@ -9,11 +9,13 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from renderers.resolver import MediaNotFound
 from studio.cli import main as studio_main
 from studio.media_library import library
 from studio.media_library.resolver import load_resolver
+from studio.media_library.serve import public_url, serve_rendition
 from studio.models.accounts import Workspace
 from studio.models.media import AssetUse, MediaAsset, Rendition
 from studio.settings import Settings
@@ -75,7 +77,7 @@ async def test_grid_detail_rename_and_delete_refused_while_used(
 
 
 async def test_serving_is_public_ranged_cached_and_never_the_original(
-    owner_client: httpx.AsyncClient, app: Starlette
+    owner_client: httpx.AsyncClient, app: Starlette, settings: Settings
 ) -> None:
     asset = await uploaded_ready(owner_client, "serve.png", png_bytes(seed=9))
     resolver = await load_resolver(asset.workspace_id, [str(asset.id)],
@@ -108,6 +110,14 @@ async def test_serving_is_public_ranged_cached_and_never_the_original(
         assert (await anon.get(wrong)).status_code == 404
         original = f"/m/{row.id}/{asset.sha256[:32]}.png"
         assert (await anon.get(original)).status_code == 404
+
+    # the h5 app, run alone, mounts the same handler under its reserved prefix
+    edge = Starlette(routes=[Route("/-/m/{id:int}/{name}", serve_rendition)])
+    edge.state.settings = settings
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=edge),
+                                 base_url="http://t.example.cn") as phone:
+        seek = await phone.get(public_url("/-", row), headers={"Range": "bytes=-5"})
+        assert seek.status_code == 206 and seek.content == whole.content[-5:]
 
 
 async def test_picker_and_rendition_on_demand(

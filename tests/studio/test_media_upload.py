@@ -294,8 +294,10 @@ async def test_restart_mid_job_resumes(owner_client: httpx.AsyncClient,
     assert claimed is not None and claimed.id == asset.job_id
     media = JobMedia.from_settings(settings)
     first = await make_rendition(asset, profile_for("thumbnail"), media)
-    page = await owner_client.get("/media")  # the library still shows the progress bar
-    assert BeautifulSoup(page.text, "html.parser").select_one(f"#asset-{asset.id} .job")
+    page = await owner_client.get("/media")  # after a reload, the card still polls
+    card = BeautifulSoup(page.text, "html.parser").select_one(f"#asset-{asset.id}")
+    assert card is not None and card.select_one(".job progress")
+    assert card["hx-get"].endswith(f"/media/{asset.id}/card")
     assert not await Runner(RUNNER).run_once()  # the lease still holds
     await Job.filter(id=claimed.id).update(lease_until=now - timedelta(seconds=1))
     assert await run_jobs() == 1
@@ -306,3 +308,6 @@ async def test_restart_mid_job_resumes(owner_client: httpx.AsyncClient,
     rows = await Rendition.filter(asset_id=asset.id)
     assert len(rows) == len(DEFAULT_RENDITIONS[Kind.IMAGE])
     assert {r.id for r in rows if r.profile == "thumbnail"} == {first.id}  # not made twice
+    done = await owner_client.get(f"/media/{asset.id}/card", headers={"HX-Request": "true"})
+    card = BeautifulSoup(done.text, "html.parser").select_one(f"#asset-{asset.id}")
+    assert done.status_code == 286 and not card.has_attr("hx-get") and card.select_one("img")
