@@ -17,7 +17,7 @@ from studio.messages.editor import GENERAL, place, slots
 from studio.messages.form import ACTION_FIELDS, form_values
 from studio.messages.media import build_media_resolver
 from studio.messages.preview import Preview, build_preview, default_fallback_text, parse_lenient
-from studio.messages.service import Actor, draft_problems
+from studio.messages.service import Actor, approved_video_templates, draft_problems
 from studio.models.messages import ChatbotProfile, Message, MessageVersion
 
 #: counters shown beside fields: slot → limit (characters)
@@ -60,6 +60,8 @@ class EditorState:
     action_fields: dict[str, tuple[str, ...]] = field(default_factory=lambda: ACTION_FIELDS)
     notice: str = ""
     conflict: str = ""
+    #: (id, name) of the approved video SMS templates, for the video SMS fallback
+    video_templates: list[tuple[str, str]] = field(default_factory=list)
     #: media picker fields by form field name (filled by the handler: they need URLs)
     pickers: dict[str, Any] = field(default_factory=dict)
 
@@ -116,7 +118,9 @@ async def editor_state(
     chatbot_id = int(chatbot_raw) if chatbot_raw.isdigit() else None
     chatbots = await ChatbotProfile.filter(workspace_id=actor.workspace_id).order_by("id")
     pv = await preview_state(actor, message, doc, chatbot_id=chatbot_id, problems=problems)
+    videos = [(str(t.id), t.name) for t in await approved_video_templates(actor.workspace_id)]
     return EditorState(
+        video_templates=videos,
         message=message, version=version, doc=doc, values=values,
         editable=can_edit and review.is_editable(version.status), chatbots=list(chatbots),
         pv=pv, notice=notice, conflict=conflict,

@@ -25,6 +25,7 @@ from studio.messages.form import KINDS
 from studio.messages.keywords import keyword_clashes
 from studio.messages.media import build_media_resolver, forget_uses, record_uses, use_label
 from studio.models.messages import ChatbotProfile, Message, MessageVersion, ReviewStatus
+from studio.models.templates import VideoSmsTemplate
 from studio.roles import Role
 
 SUBJECT = "message_version"
@@ -185,7 +186,28 @@ async def draft_problems(actor: Actor, message: Message, doc: dict[str, Any],
         words = [w for w in trigger.get("keywords") or [] if isinstance(w, str)]
         for word, owner in await keyword_clashes(actor.workspace_id, words, message_id=message.id):
             extra.append(keyword_problem("trigger.keywords", word, owner.message_name))
+    extra += await _video_template_problems(actor, doc)
     return check(doc, extra, resolver).problems
+
+
+async def approved_video_templates(workspace_id: int) -> list[VideoSmsTemplate]:
+    """The video SMS templates a message may fall back to (approved, not deleted)."""
+    return await VideoSmsTemplate.filter(
+        workspace_id=workspace_id, deleted_at__isnull=True, approved_version__isnull=False
+    ).order_by("name", "id")
+
+
+async def _video_template_problems(actor: Actor, doc: dict[str, Any]) -> list[Problem]:
+    fallback = doc.get("fallback") if isinstance(doc.get("fallback"), dict) else {}
+    wanted = str(fallback.get("video_template_id") or "").strip()
+    if fallback.get("type") != "video_sms" or not wanted:
+        return []  # a missing id is the renderer's problem
+    known = {str(t.id) for t in await approved_video_templates(actor.workspace_id)}
+    if wanted in known:
+        return []
+    text = "请选择已通过审核的视频短信模板"
+    return [Problem("fallback.video_template_id", "video_template_unknown", text,
+                    "Choose an approved video SMS template")]
 
 
 async def save_draft(

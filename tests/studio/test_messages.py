@@ -411,3 +411,26 @@ async def test_media_from_the_library(owner_client: httpx.AsyncClient) -> None:
     assert page.select_one("#e-cards-0-media .error") is not None
     assert not await AssetUse.filter(asset_id=foreign).exists()
     assert not await AssetUse.filter(asset_id=video).exists()
+
+
+async def test_video_sms_fallback_names_an_approved_template(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    from studio.models.templates import VideoSmsTemplate
+
+    workspace = await Workspace.all().order_by("id").first()
+    approved = await VideoSmsTemplate.create(workspace=workspace, name="春节视频",
+                                             status=ReviewStatus.APPROVED, approved_version=1)
+    draft = await VideoSmsTemplate.create(workspace=workspace, name="草稿视频")
+    mid = await new_message(owner_client)
+    form = await editor(owner_client, mid)
+    form.update({"text": "你好", "fallback-type": "video_sms"})
+    form = await apply(owner_client, mid, form, "refresh")
+    page = soup(await post_editor(owner_client, mid, form))
+    options = [o.get_text() for o in page.select("#f-fallback-video_template_id option")]
+    assert options[1:] == ["春节视频"]  # drafts are not offered
+    for wanted, ok in ((str(draft.id), False), ("999", False), (str(approved.id), True)):
+        form = form_of(page)
+        form["fallback-video_template_id"] = wanted
+        page = soup(await post_editor(owner_client, mid, form))
+        assert (page.select_one("#e-fallback-video_template_id .error") is None) is ok, wanted
