@@ -54,7 +54,7 @@ async def record(workspace_id: int, user_id: int, subject: str, subject_id: int,
     if row is None:
         raise Conflict("请刷新页面后重试")
     row.status, row.carrier_template_id = status, template_id
-    row.reason, row.updated_by_id = reason[:500], user_id  # type: ignore[attr-defined]
+    row.reason, row.updated_by_id = reason[:500], user_id
     await row.save()
     return row
 

@@ -22,7 +22,7 @@ async def mark_approved(row: TemplateRow, snap: dict[str, Any]) -> None:
     """Keep the approved content as an immutable snapshot; carriers review that version."""
     await type(row).filter(id=row.id).update(approved=snap, approved_version=row.version)
     row.approved, row.approved_version = snap, row.version
-    await carriers.open_reviews(row.workspace_id, subject_of(row), row.id,  # type: ignore[attr-defined]
+    await carriers.open_reviews(row.workspace_id, subject_of(row), row.id,  # type: ignore[union-attr]
                                 row.version)
 
 
@@ -43,4 +43,4 @@ async def delete(row: TemplateRow, now: datetime) -> None:
         raise Conflict("审核中的模板不能删除，请先撤回")
     await type(row).filter(id=row.id).update(deleted_at=now)
     if isinstance(row, VideoSmsTemplate):
-        await media_seam.release_uses(row.workspace_id, row.id)  # type: ignore[attr-defined]
+        await media_seam.release_uses(row.workspace_id, row.id)  # type: ignore[attr-defined,unused-ignore]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -167,7 +168,7 @@ async def _checked(actor: Actor, rules: Rules, draft: SmsDraft) -> tuple[Check, 
     return result, sig_id
 
 
-def _values(draft: SmsDraft, sig_id: int) -> dict[str, object]:
+def _values(draft: SmsDraft, sig_id: int) -> dict[str, Any]:
     variables, _ = content.parse_variables(draft.variables)
     return {"name": draft.name.strip(), "kind": SmsKind(draft.kind), "signature_id": sig_id,
             "text": draft.text.strip(), "variables": content.variables_to_json(variables)}

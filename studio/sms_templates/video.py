@@ -123,6 +123,15 @@ def insert_in_text(draft: VideoDraft, piece: str) -> VideoDraft:
     return replace(draft, frames=tuple(frames))
 
 
+def insert_variable(draft: VideoDraft, name: str) -> tuple[VideoDraft, str | None]:
+    """Declare `name` and put {{name}} at the end of the first text frame."""
+    variables, error = content.parse_variables(draft.variables + "\n" + name)
+    if error or not name:
+        return draft, error or "请填写变量名称"
+    with_var = insert_in_text(draft, "{{" + name + "}}")
+    return replace(with_var, variables=content.variables_text(variables)), None
+
+
 @dataclass(frozen=True)
 class FrameView:
     draft: FrameDraft
@@ -227,11 +236,12 @@ def check(draft: VideoDraft, rules: Rules, resolver: MediaResolver, signature: s
         limit = text_max.value if text_max else TEXT_FRAME_MAX
         if len(f.text) > limit:
             errors[f"frame_{i}"] = f"文本帧最多 {limit} 个字，当前 {len(f.text)} 个"
-        elif message := (content.bad_link(f.text)
-                         or content.forbidden_message(find_forbidden(f.text,
-                                                                     rules.forbidden_words))):
-            errors[f"frame_{i}"] = message
-    if var_error or (var_error := content.variable_errors([draft.title, *texts], variables)):
+        elif reason := (content.bad_link(f.text)
+                        or content.forbidden_message(find_forbidden(f.text,
+                                                                    rules.forbidden_words))):
+            errors[f"frame_{i}"] = reason
+    var_error = var_error or content.variable_errors([draft.title, *texts], variables)
+    if var_error:
         errors["variables"] = var_error
     if not signature:
         errors["signature"] = "请选择审核通过的签名"

@@ -83,6 +83,9 @@ async def _apply(request: Request, ctx: Ctx, draft: video.VideoDraft, op: str,
         except FormInvalid as exc:
             return draft, exc.errors
         return video.insert_in_text(draft, url), {}
+    if op == "insert_var":
+        new, error = video.insert_variable(draft, form.get("new_var", "").strip())
+        return new, {"variables": error} if error else {}
     return video.apply_op(draft, op, form), {}
 
 

@@ -88,6 +88,11 @@ def test_reorder_and_remove() -> None:
     assert [f.kind for f in moved.frames] == ["image", "text"]
     assert [f.kind for f in video.apply_op(moved, "remove:0", {}).frames] == ["text"]
     assert video.apply_op(draft, "up:0", {}) == draft
+    with_var, error = video.insert_variable(draft, "name")
+    assert error is None and with_var.variables == "name="
+    assert with_var.frames[0].text.endswith("{{name}}")
+    assert video.insert_variable(draft, "1x")[1] == (
+        "变量名“1x”无效：只能用字母、汉字、数字和下划线，且不能以数字开头")
 
 
 def _package_parts(data: bytes) -> tuple[zipfile.ZipFile, ET.Element]:
