@@ -91,6 +91,21 @@ async def approved_video_sms(workspace_id: int, template_id: int) -> ApprovedVid
     )
 
 
+@dataclass(frozen=True)
+class Choice:
+    template_id: int
+    name: str  #: the approved version's name
+    version: int
+
+
+async def approved_choices(workspace_id: int, subject: str = SMS_TEMPLATE) -> list[Choice]:
+    """Templates with an approved version, for a send form's 选择模板 (newest first)."""
+    model = SmsTemplate if subject == SMS_TEMPLATE else VideoSmsTemplate
+    rows = await model.filter(workspace_id=workspace_id, deleted_at__isnull=True,
+                              approved_version__isnull=False).order_by("-updated_at", "-id")
+    return [Choice(r.id, str(r.approved["name"]), int(r.approved["version"])) for r in rows]
+
+
 async def may_send(workspace_id: int, subject: str, template_id: int, carrier: Carrier) -> bool:
     """Whether the approved version may go to this carrier's numbers."""
     model = SmsTemplate if subject == SMS_TEMPLATE else VideoSmsTemplate

@@ -170,6 +170,7 @@ async def test_review_versions_carriers_and_api(owner_client: httpx.AsyncClient,
     assert edited.status_code == 200, edited.text
     assert (await SmsTemplate.get(id=tid)).version == 2
     assert (await api.approved_sms(1, tid)).text.startswith("{{name}}您好")
+    assert await api.approved_choices(1) == [api.Choice(tid, "双11营销", 1)]
     preview = soup(await owner_client.get(f"/sms-templates/{tid}/preview?approved=1&v_name=赵"))
     assert preview.select_one("#sms-preview-text").get_text().startswith("【示例科技】赵您好")
     analyst = await member("analyst")
