@@ -58,14 +58,15 @@ def server(tmp_path: Path) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # migrations on a busy machine take a while
         while True:
             try:
                 httpx.get(f"{base}/login", timeout=1)
                 break
             except httpx.HTTPError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "server.log").read_text()) from None
+                    log_text = (tmp_path / "server.log").read_text()
+                    raise RuntimeError(f"the server did not start: {log_text}") from None
                 time.sleep(0.2)
         yield base
     finally:
@@ -102,6 +103,13 @@ def test_carousel_with_floating_buttons_submit_approve_export(server: str) -> No
             with page.expect_download() as info:
                 page.click("text=导出 JSON")
             exported = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+            for name, path in (("list", "/messages"), ("history", f"/messages/{mid}/history"),
+                               ("gsma", f"/messages/{mid}/gsma")):
+                page.goto(f"{server}{path}")
+                page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
+            page.set_viewport_size({"width": 375, "height": 800})
+            page.goto(f"{server}/messages")
+            page.screenshot(path=str(ARTIFACTS / "list-375.png"), full_page=True)
             owner.close()
         finally:
             browser.close()
