@@ -68,6 +68,7 @@ async def media_list(request: Request, ctx: Ctx) -> Response:
     flt = library.LibraryFilter.from_params(request.query_params)
     assets = await library.list_assets(ctx.workspace_id, flt, _url_of(request))
     context = {"assets": assets, "filter": flt, "kinds": list(AssetKind),
+               "page_size": library.PAGE_SIZE,
                "max_mb": _settings(request).media.upload_max_bytes / 1_000_000}
     return render(request, "studio/media_list.html", context, partial="studio/_media_grid.html")
 
@@ -188,8 +189,9 @@ async def media_picker(request: Request, ctx: Ctx) -> Response:
     flt = library.LibraryFilter(kind, " ".join(request.query_params.get("q", "").split())[:100])
     assets = await library.list_assets(ctx.workspace_id, flt, _url_of(request), limit=60,
                                        ready_only=True)
+    current = request.query_params.get("value", "")
     context = {"assets": assets, "target": target, "kind": kind.value if kind else "",
-               "query": flt.query}
+               "query": flt.query, "current": current if current.isdigit() else ""}
     return render(request, "studio/_media_picker.html", context)
 
 

@@ -133,6 +133,11 @@ async def test_picker_and_rendition_on_demand(
     field = soup(chosen).select_one('input[type=hidden][name="card_media"]')
     assert chosen.status_code == 200 and field["value"] == str(asset.id)
     assert soup(chosen).select_one(".media-picked img")
+    # reopening the picker keeps the current value until another asset is chosen
+    reopened = await owner_client.get(soup(chosen).select_one("button")["hx-get"],
+                                      headers={"HX-Request": "true"})
+    kept = soup(reopened).select_one('input[type=hidden][name="card_media"]')
+    assert kept["value"] == str(asset.id)
     assert (await owner_client.get("/media/picker", params={"target": "x\"><b"})).status_code \
         == 404
     video_only = await owner_client.get("/media/picker",

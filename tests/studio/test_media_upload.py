@@ -263,6 +263,15 @@ async def test_undecodable_fails_in_chinese_and_keeps_original(
     page = await owner_client.get(f"/media/{asset.id}")
     shown = BeautifulSoup(page.text, "html.parser").select_one("[role=alert]")
     assert shown is not None and asset.error in shown.get_text()
+    # the original is kept, so the asset can be processed again (here: fails again, clearly)
+    token = await csrf_of(owner_client, "/media")
+    retried = await owner_client.post(f"/media/{asset.id}/retry", data={"csrf_token": token})
+    assert retried.status_code == 303
+    await asset.refresh_from_db()
+    assert asset.status is AssetStatus.PROCESSING and asset.error == ""
+    await run_jobs()
+    await asset.refresh_from_db()
+    assert asset.status is AssetStatus.FAILED and asset.error
 
 
 # ---- roles, restart -------------------------------------------------------------------
