@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -94,6 +94,8 @@ async def media_upload(request: Request, ctx: Ctx) -> Response:
     except (MediaRefused, FormInvalid) as exc:
         return render(request, "studio/media_upload.html", {"error": exc.message},
                       status=exc.status, partial="studio/_media_uploaded.html")
+    except ClientDisconnect:  # the browser gave up; the parser removed its temp files
+        return Response(status_code=400)
     outcomes = await add_uploads(form, workspace_id=ctx.workspace_id, user_id=ctx.user_id,
                                  media=JobMedia.from_settings(settings), now=_now())
     for outcome in outcomes:

@@ -17,7 +17,7 @@ from studio.media_library import library
 from studio.media_library.resolver import load_resolver
 from studio.media_library.serve import public_url, serve_rendition
 from studio.models.accounts import Workspace
-from studio.models.media import AssetUse, MediaAsset, Rendition
+from studio.models.media import AssetUse, MediaAsset, Rendition, RenditionImmutable
 from studio.settings import Settings
 from tests.conftest import csrf_of
 from tests.studio.test_media_upload import png_bytes, run_jobs, uploaded_ready
@@ -31,6 +31,8 @@ async def test_grid_detail_rename_and_delete_refused_while_used(
     owner_client: httpx.AsyncClient, settings: Settings
 ) -> None:
     asset = await uploaded_ready(owner_client, "春季海报.png", png_bytes(seed=7))
+    area = await owner_client.get("/area/media")  # the home tile leads to the library
+    assert area.status_code == 303 and area.headers["location"].endswith("/media")
     grid = await owner_client.get("/media", params={"kind": "image", "q": "春季"})
     card = soup(grid).select_one(f"#asset-{asset.id}")
     assert card is not None and card.select_one(".media-thumb img")["src"].startswith("/m/")
@@ -91,6 +93,10 @@ async def test_serving_is_public_ranged_cached_and_never_the_original(
     assert (await load_resolver(other.id, [str(asset.id)])).renditions == {}
 
     path = facts.url.removeprefix("https://studio.example.cn")
+    row = await Rendition.get(asset_id=asset.id, profile="rcs_image")
+    with pytest.raises(RenditionImmutable):  # its URL is cached for a year
+        row.size += 1
+        await row.save()
     row = await Rendition.get(asset_id=asset.id, profile="rcs_image")
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as anon:
