@@ -132,18 +132,18 @@ async def message_edit(request: Request, ctx: Ctx) -> Response:
     doc, op = await _doc(form, ctx), form.get("op", "save")
     if op not in ("save", "submit"):
         return await _editor(request, ctx, message, doc=ensure_shape(apply_op(doc, op)), form=form)
-    try:
-        revision = int(form.get("revision", "0"))
+    if op == "submit":
+        ctx.require(Perm.SUBMIT)
+    raw = form.get("revision", "")
+    try:  # a missing or forged revision never matches: a conflict, not an overwrite
         await service.save_draft(actor, message, doc=doc, name=form.get("name", ""),
-                                 chatbot=form.get("chatbot"), revision=revision, now=_now())
-    except service.SaveConflict as exc:
+                                 chatbot=form.get("chatbot"), now=_now(),
+                                 revision=int(raw) if raw.isdigit() else -1)
+    except Conflict as exc:  # someone saved meanwhile, or the version is in review/approved
         return await _editor(request, ctx, message, 409, doc=doc, form=form, conflict=exc.message)
     except FormInvalid as exc:
         return await _editor(request, ctx, message, 422, doc=doc, form=form,
                              problems=_form_problems(exc.errors))
-    except ValueError:
-        return await _editor(request, ctx, message, 409, doc=doc, form=form,
-                             conflict=service.SaveConflict.message)
     await _audit(ctx, "message.save", message)
     if op == "save":
         return await _editor(request, ctx, message, notice="草稿已保存")
