@@ -23,8 +23,12 @@ def _now() -> datetime:
 
 
 class Runner:
-    def __init__(self, options: JobOptions, *, name: str | None = None) -> None:
+    def __init__(
+        self, options: JobOptions, *, name: str | None = None, kinds: list[str] | None = None
+    ) -> None:
         self.options = options
+        #: job kinds this runner takes; None = every registered kind
+        self.kinds = kinds
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
@@ -35,7 +39,7 @@ class Runner:
 
     async def start(self) -> None:
         for kind in HANDLERS.values():
-            if kind.every is not None:
+            if kind.every is not None and (self.kinds is None or kind.name in self.kinds):
                 await queue.ensure_periodic(kind.name, now=_now())
         for i in range(self.options.concurrency):
             self._tasks.append(asyncio.create_task(self._loop(), name=f"job-runner-{i}"))
@@ -62,9 +66,8 @@ class Runner:
 
     async def run_once(self) -> bool:
         """Claim and run one job; False when none was due."""
-        job = await queue.claim(
-            self.name, now=_now(), lease=self.lease, kinds=list(HANDLERS)
-        )
+        kinds = [k for k in HANDLERS if self.kinds is None or k in self.kinds]
+        job = await queue.claim(self.name, now=_now(), lease=self.lease, kinds=kinds)
         if job is None:
             return False
         await self._run(job)

@@ -39,6 +39,7 @@ async def _sweep(ctx: JobContext) -> None:
     return None
 
 
+TEST_KINDS = ["test.count", "test.broken", "test.refuse", "test.sweep"]
 OPTIONS = JobOptions(embedded=False, poll_seconds=0.01, lease_seconds=5, max_attempts=3)
 
 
@@ -53,16 +54,16 @@ def _reset_runs() -> None:
 
 async def test_job_runs_and_succeeds(db: None) -> None:
     job = await queue.enqueue("test.count", {"a": 1}, now=_now())
-    assert await Runner(OPTIONS).run_once()
+    assert await Runner(OPTIONS, kinds=TEST_KINDS).run_once()
     await job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED and job.progress == 100 and job.attempts == 1
     assert RUNS == [job.id]
-    assert not await Runner(OPTIONS).run_once()
+    assert not await Runner(OPTIONS, kinds=TEST_KINDS).run_once()
 
 
 async def test_two_workers_run_each_job_once(db: None) -> None:
     jobs = [await queue.enqueue("test.count", now=_now()) for _ in range(12)]
-    a, b = Runner(OPTIONS, name="a"), Runner(OPTIONS, name="b")
+    a, b = Runner(OPTIONS, name="a", kinds=TEST_KINDS), Runner(OPTIONS, name="b", kinds=TEST_KINDS)
 
     async def drain(runner: Runner) -> None:
         while await runner.run_once():
@@ -105,7 +106,7 @@ async def test_job_interrupted_by_a_crash_is_taken_over(db: None) -> None:
 
 async def test_failing_job_retries_then_stops_with_its_error(db: None) -> None:
     job = await queue.enqueue("test.broken", now=_now(), max_attempts=2)
-    runner = Runner(OPTIONS)
+    runner = Runner(OPTIONS, kinds=TEST_KINDS)
     assert await runner.run_once()
     await job.refresh_from_db()
     assert job.status == JobStatus.QUEUED and "disk on fire" in job.error
@@ -118,13 +119,13 @@ async def test_failing_job_retries_then_stops_with_its_error(db: None) -> None:
 
 async def test_clear_failure_does_not_retry(db: None) -> None:
     job = await queue.enqueue("test.refuse", now=_now())
-    await Runner(OPTIONS).run_once()
+    await Runner(OPTIONS, kinds=TEST_KINDS).run_once()
     await job.refresh_from_db()
     assert job.status == JobStatus.FAILED and job.message == "文件格式不支持"
 
 
 async def test_periodic_job_enqueues_its_next_run(db: None) -> None:
-    runner = Runner(OPTIONS)
+    runner = Runner(OPTIONS, kinds=["test.sweep"])
     await runner.start()
     await runner.stop()
     first = await Job.get(kind="test.sweep")
@@ -134,7 +135,7 @@ async def test_periodic_job_enqueues_its_next_run(db: None) -> None:
 
 
 async def test_embedded_runner_runs_jobs_in_the_background(db: None) -> None:
-    runner = Runner(OPTIONS)
+    runner = Runner(OPTIONS, kinds=TEST_KINDS)
     job = await queue.enqueue("test.count", now=_now())
     await runner.start()
     try:
@@ -155,7 +156,7 @@ async def test_progress_fragment_polls_until_done(owner_client: httpx.AsyncClien
     page = await owner_client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"})
     node = BeautifulSoup(page.text, "html.parser").select_one(".job")
     assert page.status_code == 200 and node["hx-trigger"] == "load delay:1s"
-    await Runner(OPTIONS).run_once()
+    await Runner(OPTIONS, kinds=TEST_KINDS).run_once()
     done = await owner_client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"})
     assert done.status_code == 286
     node = BeautifulSoup(done.text, "html.parser").select_one(".job")
