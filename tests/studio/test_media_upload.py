@@ -85,6 +85,16 @@ def audio_only_mp4(media_src: Path) -> bytes:
     return out.read_bytes()
 
 
+@pytest.fixture(scope="session")
+def long_clip(media_src: Path) -> bytes:
+    """61 s of tiny video: one second over the 5G message and CH5 limits."""
+    out = media_src / "long.mp4"
+    run_ffmpeg([Input("testsrc2=s=64x48:r=2:d=61", "lavfi")],
+               ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "mp4",
+                file_arg(out)])
+    return out.read_bytes()
+
+
 def huge_png() -> bytes:
     """A PNG header declaring 100000×100000 pixels (a decompression bomb)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -272,6 +282,27 @@ async def test_undecodable_fails_in_chinese_and_keeps_original(
     await run_jobs()
     await asset.refresh_from_db()
     assert asset.status is AssetStatus.FAILED and asset.error
+
+
+async def test_too_long_video_is_refused_then_trimmed_on_request(
+    owner_client: httpx.AsyncClient, long_clip: bytes
+) -> None:
+    assert (await upload(owner_client, ("发布会.mp4", long_clip))).status_code == 201
+    await run_jobs()
+    asset = await MediaAsset.get(name="发布会.mp4")
+    assert asset.status is AssetStatus.FAILED and "自动截取" in asset.error
+    page = BeautifulSoup((await owner_client.get(f"/media/{asset.id}")).text, "html.parser")
+    assert page.select_one('form[action$="/retry"] input[name=trim]') is not None
+    token = await csrf_of(owner_client, "/media")
+    retried = await owner_client.post(f"/media/{asset.id}/retry",
+                                      data={"trim": "1", "csrf_token": token})
+    assert retried.status_code == 303
+    await run_jobs()
+    await asset.refresh_from_db()
+    assert asset.status is AssetStatus.READY, asset.error
+    video = await Rendition.get(asset_id=asset.id, profile="rcs_video")
+    assert video.duration is not None and video.duration <= 60.0
+    assert video.size <= PROFILES["rcs_video"].budget.max_bytes
 
 
 # ---- roles, restart -------------------------------------------------------------------
