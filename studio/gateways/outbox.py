@@ -9,6 +9,7 @@ fallback groups and failures really appear and tests can predict them.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
@@ -16,7 +17,11 @@ from tortoise.exceptions import IntegrityError
 
 from studio.gateways.base import Outgoing, SendResult
 from studio.models.sending import OutboxMessage
+from studio.sending.sql import insert_many
 from studio.settings import SendingOptions
+
+_COLUMNS = ("workspace_id", "message_uid", "phone", "channel", "payload", "created_at",
+            "report_at", "outcome")
 
 
 def share_of(text: str) -> float:
@@ -55,6 +60,15 @@ class OutboxGateway:
             # the same messageId again (a resend after a crash): the carrier keeps one
             return SendResult.ok(duplicate=True)
         return SendResult.ok()
+
+    async def send_many(self, messages: Sequence[Outgoing], *, now: datetime) -> list[SendResult]:
+        """One multi-row insert for a chunk; a messageId already stored is kept once."""
+        report_at = now + timedelta(seconds=self.options.outbox_report_seconds)
+        rows = [(m.workspace_id, m.message_uid, m.phone, m.channel.value,
+                 json.dumps(m.payload, ensure_ascii=False), now, report_at, "")
+                for m in messages]
+        await insert_many("outbox_message", _COLUMNS, rows, conflict="message_uid")
+        return [SendResult.ok() for _ in messages]
 
     async def aclose(self) -> None:
         return None

@@ -51,7 +51,13 @@ def normalise_phone(raw: str) -> str | PhoneProblem:
     return _slow(text)
 
 
+_PREFIXED = re.compile(r"(?:\+|00)?86(1[3-9]\d{9})")
+
+
 def _slow(text: str) -> str | PhoneProblem:
+    prefixed = _PREFIXED.fullmatch(text)
+    if prefixed:
+        return prefixed.group(1)
     if text.startswith("00"):
         text = "+" + text[2:]
     elif text.startswith("86") and len(text) == 13:

@@ -81,6 +81,26 @@ CASES += [
 ]
 
 
+async def _send_batch(ws: Workspace) -> int:
+    from studio.models.messages import Message, MessageVersion
+    from studio.models.sending import SendBatch
+
+    message = await Message.create(workspace=ws, name="别人的消息", kind="text")
+    version = await MessageVersion.create(workspace=ws, message=message, number=1,
+                                          document={"kind": "text", "text": "x"})
+    return (await SendBatch.create(workspace=ws, number=f"other-{ws.id}",
+                                   message_version=version, message_id=message.id)).id
+
+
+CASES += [
+    ("GET", "/sending/{id}", _send_batch),
+    ("POST", "/sending/{id}/pause", _send_batch),
+    ("POST", "/sending/{id}/test", _send_batch),
+    ("GET", "/sending/{id}/export.csv", _send_batch),
+    ("GET", "/sending/{id}/invalid.csv", _send_batch),
+]
+
+
 @pytest.mark.parametrize(("method", "path", "factory"), CASES, ids=[c[1] for c in CASES])
 async def test_foreign_object_is_not_found(
     owner_client: httpx.AsyncClient, method: str, path: str, factory: Factory
