@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
@@ -81,18 +80,22 @@ def _text_rows(text: str) -> Iterator[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    import openpyxl  # imported here: only xlsx imports pay for it
+    """The first sheet's rows, read with python-calamine (Rust, ~10x openpyxl's speed)."""
+    from python_calamine import (
+        CalamineError,
+        CalamineWorkbook,
+        PasswordError,
+        XmlError,
+        ZipError,
+    )
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        rows = sheet.iter_rows()
+    except (CalamineError, PasswordError, XmlError, ZipError, ValueError, OSError, IndexError):
         raise ImportRefused("文件不是有效的 Excel（.xlsx）表格") from None
-    try:
-        sheet = book.worksheets[0]
-        for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield [cell_text(v) for v in values]
-    finally:
-        book.close()
+    for values in rows:
+        yield [cell_text(v) for v in values[:MAX_COLUMNS]]
 
 
 def cell_text(value: Any) -> str:
