@@ -13,6 +13,7 @@ import contextlib
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
@@ -52,12 +53,30 @@ class H5Lifecycle:
 
     async def start(self) -> None:
         await self.state.writer.start()
+        self.state.links.start()
 
     async def stop(self) -> None:
+        await self.state.links.stop()
         await self.state.writer.stop()
 
 
+class CodeConvertor(Convertor[str]):
+    """A short code: the charset of `lookup.CODE_RE`, so `/robots.txt` is never a code."""
+
+    regex = "[A-Za-z0-9_-]{1,64}"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("shortcode", CodeConvertor())
+
+#: the code route comes first: it is the hot path, and its charset keeps it off the others
 routes = [
+    Route("/{code:shortcode}", handlers.open_link, name="open"),
     Route("/-/health", handlers.health, name="health"),
     Route("/-/b/{code}/{button}", handlers.button_click, name="button"),
     Route("/-/reply/{code}/{button}", handlers.reply, methods=["POST"], name="reply"),
@@ -66,7 +85,7 @@ routes = [
     Route("/-/media/{path:path}", handlers.media_placeholder, name="media"),
     Route("/robots.txt", handlers.robots, name="robots"),
     Route("/favicon.ico", handlers.favicon, name="favicon"),
-    Route("/{code}", handlers.open_link, name="open"),
+    Route("/{rest:path}", handlers.unknown_path, name="unknown"),
 ]
 
 

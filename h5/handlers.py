@@ -55,7 +55,7 @@ def _prefix(request: Request) -> str:
 
 def _track(request: Request, h5: H5State, visit: RawVisit, response: Response) -> Response:
     """Record the visit unless a tracking rule drops it, and give the visitor its cookie."""
-    if drop_reason(request.method, request.url.query) is not None:
+    if drop_reason(request.method, request.scope.get("query_string", b"")) is not None:
         return response
     h5.writer.add(visit)
     v = visit.visitor
@@ -92,12 +92,19 @@ def _page_context(request: Request, page: Page, link: LinkInfo, h5: H5State) -> 
     return {"view": page.view, "chatbot": page.chatbot, "ctx": ctx}
 
 
+async def unknown_path(request: Request) -> Response:
+    """Anything no route takes (a code with odd characters, a deeper path): the 404 page."""
+    h5 = _state(request)
+    visitor = Visitor.from_request(request, h5.trusted)
+    return _not_found(request, h5, request.url.path[:64], visitor, utc_now())
+
+
 async def open_link(request: Request) -> Response:
     h5 = _state(request)
     code = request.path_params["code"]
     now = utc_now()
     visitor = Visitor.from_request(request, h5.trusted)
-    link = await _link_or_none(h5, code)
+    link = await h5.links.get(code)
     if link is None:
         return _not_found(request, h5, code, visitor, now)
     if not link.is_enabled(now):

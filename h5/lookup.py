@@ -1,23 +1,37 @@
-"""Short-link lookup with a small TTL cache: one indexed query per code every few seconds.
+"""Short-link lookup with a small TTL cache: one indexed query per code at most every few
+seconds, never per request under load.
 
-Concurrent misses for the same code share one query (a burst on a fresh code is one lookup).
-Unknown codes are cached too, so a scan of random codes does not become a database scan.
+A code seen for the first time is fetched once (concurrent misses share the query). After
+that, a background refresher re-reads every cached code in batched `IN (...)` queries each
+`ttl` seconds, so entries stay fresh (an edit, an expiry, a disable shows within `ttl`)
+without a request ever waiting for the database again; codes nobody asked for during a few
+periods are dropped. If the refresher cannot reach the database, entries older than
+`3 × ttl` are fetched again on the request path. Unknown codes are cached the same way, so a
+scan of random codes does not become a database scan.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from tortoise.connection import get_connection
+
 from h5.tracking import LinkRef
+
+log = logging.getLogger("h5.lookup")
 
 #: what a short code may look like; anything else is a 404 without a lookup
 CODE_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_BATCH = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +47,12 @@ class LinkInfo:
     disabled: bool
     timezone: str
     variables: dict[str, str] = field(default_factory=dict)
+    #: the workspace-free part the visit writer needs, built once
+    ref: LinkRef = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ref = LinkRef(self.id, self.workspace_id, self.message_id, self.batch_id, self.timezone)
+        object.__setattr__(self, "ref", ref)
 
     @property
     def is_ch5(self) -> bool:
@@ -41,51 +61,67 @@ class LinkInfo:
     def is_enabled(self, now: datetime) -> bool:
         return not self.disabled and (self.expires_at is None or self.expires_at > now)
 
-    @property
-    def ref(self) -> LinkRef:
-        return LinkRef(self.id, self.workspace_id, self.message_id, self.batch_id, self.timezone)
+
+_SELECT = (
+    "SELECT s.id, s.workspace_id, s.code, s.target_url, s.message_version_id, s.message_id, "
+    "s.batch_id, s.expires_at, s.disabled, s.variables, w.timezone FROM short_link s "
+    "JOIN workspace w ON w.id = s.workspace_id WHERE s.code IN ({marks})"
+)
 
 
-async def fetch_link(code: str) -> LinkInfo | None:
-    """The one query: the link by its unique code, with its workspace's time zone."""
-    from studio.models.links import ShortLink
+def _datetime(value: Any) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value))
 
-    rows = await ShortLink.filter(code=code).values(
-        "id", "workspace_id", "code", "target_url", "message_version_id", "message_id",
-        "batch_id", "expires_at", "disabled", "variables", "workspace__timezone",
-    )
-    if not rows:
-        return None
-    row: dict[str, Any] = rows[0]
-    variables = row["variables"] if isinstance(row["variables"], dict) else {}
+
+def _info(row: dict[str, Any]) -> LinkInfo:
+    variables = row["variables"]
+    if isinstance(variables, str | bytes):
+        variables = json.loads(variables or "{}")
+    if not isinstance(variables, dict):
+        variables = {}
     return LinkInfo(
-        id=row["id"], workspace_id=row["workspace_id"], code=row["code"],
+        id=int(row["id"]), workspace_id=int(row["workspace_id"]), code=row["code"],
         target_url=row["target_url"], message_version_id=row["message_version_id"],
         message_id=row["message_id"], batch_id=row["batch_id"],
-        expires_at=row["expires_at"], disabled=row["disabled"],
-        timezone=row["workspace__timezone"] or "Asia/Shanghai",
+        expires_at=_datetime(row["expires_at"]), disabled=bool(row["disabled"]),
+        timezone=row["timezone"] or "Asia/Shanghai",
         variables={str(k): str(v) for k, v in variables.items()},
     )
 
 
+async def fetch_links(codes: Sequence[str]) -> dict[str, LinkInfo]:
+    """The links for these codes, by code (unknown codes are absent): one indexed query."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        marks = ", ".join(f"${i}" for i in range(1, len(codes) + 1))
+    else:
+        marks = ", ".join("?" * len(codes))
+    rows = await conn.execute_query_dict(_SELECT.format(marks=marks), list(codes))
+    return {row["code"]: _info(row) for row in rows}
+
+
+Fetch = Callable[[Sequence[str]], Awaitable[dict[str, LinkInfo]]]
+
+
 class LinkCache:
-    def __init__(
-        self,
-        ttl: float,
-        fetch: Callable[[str], Awaitable[LinkInfo | None]] = fetch_link,
-        max_entries: int = 100_000,
-    ) -> None:
+    def __init__(self, ttl: float, fetch: Fetch = fetch_links, max_entries: int = 200_000) -> None:
         self.ttl = ttl
         self._fetch = fetch
         self._max = max_entries
+        #: code → (fetched at, link or None)
         self._entries: dict[str, tuple[float, LinkInfo | None]] = {}
+        self._used: set[str] = set()
+        self._idle: dict[str, int] = {}
         self._pending: dict[str, asyncio.Future[LinkInfo | None]] = {}
+        self._task: asyncio.Task[None] | None = None
         self.queries = 0
 
     async def get(self, code: str) -> LinkInfo | None:
-        now = time.monotonic()
         entry = self._entries.get(code)
-        if entry is not None and entry[0] > now:
+        if entry is not None and time.monotonic() - entry[0] < 3 * self.ttl:
+            self._used.add(code)
             return entry[1]
         pending = self._pending.get(code)
         if pending is not None:
@@ -94,7 +130,7 @@ class LinkCache:
         self._pending[code] = future
         try:
             self.queries += 1
-            info = await self._fetch(code)
+            info = (await self._fetch([code])).get(code)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: waiters re-raise it, nobody logs it twice
@@ -103,10 +139,51 @@ class LinkCache:
             self._pending.pop(code, None)
         if len(self._entries) >= self._max:
             self._entries.clear()
-        self._entries[code] = (now + self.ttl, info)
+        self._entries[code] = (time.monotonic(), info)
+        self._used.add(code)
         future.set_result(info)
         return info
 
     def forget(self, code: str) -> None:
-        """Drop a code at once (the studio calls this when it edits a link in-process)."""
+        """Drop a code at once (for an edit made in this process)."""
         self._entries.pop(code, None)
+
+    async def refresh(self) -> None:
+        """Re-read every cached code that was asked for lately; drop the idle ones."""
+        used, self._used = self._used, set()
+        for code in list(self._entries):
+            if code in used:
+                self._idle.pop(code, None)
+            elif self._idle.setdefault(code, 0) >= 2:
+                self._entries.pop(code, None)
+                self._idle.pop(code, None)
+                continue
+            else:
+                self._idle[code] += 1
+        codes = list(self._entries)
+        for start in range(0, len(codes), _BATCH):
+            chunk = codes[start:start + _BATCH]
+            self.queries += 1
+            found = await self._fetch(chunk)
+            now = time.monotonic()
+            for code in chunk:
+                if code in self._entries:
+                    self._entries[code] = (now, found.get(code))
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.ttl)
+            try:
+                await self.refresh()
+            except Exception:
+                log.exception("refreshing cached links failed; retrying next period")
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="h5-link-refresh")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None

@@ -7,15 +7,22 @@ counter row, not 500.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from h5.tracking import RawVisit, anonymise_ip, ip_hash, local_day, visitor_key
-from h5.useragent import parse_agent
+from h5.tracking import (
+    LinkRef,
+    RawVisit,
+    anonymise_ip,
+    fallback_visitor_id,
+    ip_hash,
+    local_day,
+)
+from h5.useragent import ParsedAgent, parse_agent
 from studio.models.visits import Scope, VisitType
 
 _HOURLY_COLUMNS = ("pv", "bots", "clicks", "replies", "expired")
@@ -56,58 +63,89 @@ def _clean(text: str) -> str:
     return text.replace("\x00", "")
 
 
+def _scopes(link: LinkRef) -> list[tuple[str, int]]:
+    scopes = [(Scope.LINK.value, link.link_id), (Scope.WORKSPACE.value, link.workspace_id)]
+    if link.message_id is not None:
+        scopes.append((Scope.MESSAGE.value, link.message_id))
+    if link.batch_id is not None:
+        scopes.append((Scope.BATCH.value, link.batch_id))
+    return scopes
+
+
+_OPEN = frozenset({VisitType.LINK, VisitType.CH5_VIEW})
+
+
 def build_batch(raws: Iterable[RawVisit], hash_key: str) -> RollupBatch:
+    """Count per link first (a few dictionary operations per visit), then spread the counts
+    over the link's scopes (link, message, batch, workspace) once per distinct key."""
     batch = RollupBatch()
+    links: dict[int, LinkRef] = {}
+    hourly: Counter[tuple[int, int, int]] = Counter()  # (link, hour, column)
+    opens: Counter[tuple[int, int, ParsedAgent, str]] = Counter()  # (link, day, agent, ref)
+    taps: Counter[tuple[int, int, str, str]] = Counter()  # (link, day, dim, button)
+    visitors: set[tuple[int, int, str]] = set()
+    ips: set[tuple[int, int, str]] = set()
     for raw in raws:
         v = raw.visitor
         hour = int(raw.at.timestamp()) // 3600
         ip_h = ip_hash(hash_key, v.ip)
         link = raw.link
-        if raw.type is VisitType.ORPHAN or link is None:
+        if link is None:
             entry = batch.orphans.setdefault((hour, ip_h), [0, ""])
             entry[0] = int(entry[0]) + 1  # type: ignore[call-overload]
             entry[1] = raw.code
             continue
+        lid = link.link_id
+        links[lid] = link
         agent = parse_agent(v.user_agent)
         day = local_day(raw.at, link.timezone)
-        key = visitor_key(raw, hash_key, day)
-        ref = referrer_host(v.referrer)
-        batch.visits.append((
-            link.workspace_id, link.link_id, raw.type.value, raw.button_id, raw.at,
-            anonymise_ip(v.ip), ip_h, key, _clean(v.user_agent), agent.device, agent.os,
-            agent.browser, _clean(ref), agent.potential_bot,
-        ))
-        scopes = [(Scope.LINK.value, link.link_id), (Scope.WORKSPACE.value, link.workspace_id)]
-        if link.message_id is not None:
-            scopes.append((Scope.MESSAGE.value, link.message_id))
-        if link.batch_id is not None:
-            scopes.append((Scope.BATCH.value, link.batch_id))
-        ws = link.workspace_id
+        key = v.visitor_id or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
+        ref = referrer_host(v.referrer) if v.referrer else ""
         kind = raw.type
-        for scope, scope_id in scopes:
-            counters = batch.hourly[(ws, scope, scope_id, hour)]
-            if kind is VisitType.EXPIRED:
-                counters[_EXPIRED] += 1
-            elif kind.is_open and agent.potential_bot:
-                counters[_BOTS] += 1
-            elif kind.is_open:
-                counters[_PV] += 1
-                for dim, value in (("device", agent.device), ("os", agent.os),
-                                   ("browser", agent.browser), ("referrer", ref)):
-                    batch.dims[(ws, scope, scope_id, day, dim, value)] += 1
-                batch.visitors.add((ws, scope, scope_id, day, key))
+        batch.visits.append((
+            link.workspace_id, lid, kind.value, raw.button_id, raw.at, anonymise_ip(v.ip),
+            ip_h, key, _clean(v.user_agent), agent.device, agent.os, agent.browser,
+            _clean(ref), agent.potential_bot,
+        ))
+        if kind is VisitType.EXPIRED:
+            hourly[(lid, hour, _EXPIRED)] += 1
+        elif kind in _OPEN:
+            if agent.potential_bot:
+                hourly[(lid, hour, _BOTS)] += 1
+            else:
+                hourly[(lid, hour, _PV)] += 1
+                opens[(lid, day, agent, ref)] += 1
+                visitors.add((lid, day, key))
                 if ip_h:
-                    batch.ips.add((ws, scope, scope_id, day, ip_h))
-            elif agent.potential_bot:
-                continue  # a bot tapping buttons is in its visit row, not in the counts
-            elif kind is VisitType.BUTTON:
-                counters[_CLICKS] += 1
-                batch.dims[(ws, scope, scope_id, day, "button", raw.button_id)] += 1
-            elif kind is VisitType.REPLY:
-                counters[_REPLIES] += 1
-                batch.dims[(ws, scope, scope_id, day, "reply", raw.button_id)] += 1
-        if kind.is_open and not agent.potential_bot:
-            batch.link_pv[link.link_id] += 1
+                    ips.add((lid, day, ip_h))
+                batch.link_pv[lid] += 1
+        elif agent.potential_bot:
+            continue  # a bot tapping buttons is in its visit row, not in the counts
+        elif kind is VisitType.BUTTON:
+            hourly[(lid, hour, _CLICKS)] += 1
+            taps[(lid, day, "button", raw.button_id)] += 1
+        elif kind is VisitType.REPLY:
+            hourly[(lid, hour, _REPLIES)] += 1
+            taps[(lid, day, "reply", raw.button_id)] += 1
+    scopes = {lid: _scopes(link) for lid, link in links.items()}
+    for (lid, hour, column), n in hourly.items():
+        ws = links[lid].workspace_id
+        for scope, sid in scopes[lid]:
+            batch.hourly[(ws, scope, sid, hour)][column] += n
+    for (lid, day, agent, ref), n in opens.items():
+        ws = links[lid].workspace_id
+        for scope, sid in scopes[lid]:
+            for dim, value in (("device", agent.device), ("os", agent.os),
+                               ("browser", agent.browser), ("referrer", ref)):
+                batch.dims[(ws, scope, sid, day, dim, value)] += n
+    for (lid, day, dim, button), n in taps.items():
+        ws = links[lid].workspace_id
+        for scope, sid in scopes[lid]:
+            batch.dims[(ws, scope, sid, day, dim, button)] += n
+    batch.visitors = {(links[lid].workspace_id, scope, sid, day, key)
+                      for lid, day, key in visitors for scope, sid in scopes[lid]}
+    batch.ips = {(links[lid].workspace_id, scope, sid, day, h)
+                 for lid, day, h in ips for scope, sid in scopes[lid]}
     return batch
 
 

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import ipaddress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from h5.visitor import Visitor
@@ -30,34 +30,42 @@ class DropReason(StrEnum):
     PREVIEW = "preview"  #: the studio's own preview (?nostat)
 
 
-def drop_reason(method: str, query: str) -> DropReason | None:
+def drop_reason(method: str, query: bytes) -> DropReason | None:
     if method == "HEAD":
         return DropReason.HEAD
-    if query == "nostat" or query.startswith("nostat&"):
+    if query == b"nostat" or query.startswith(b"nostat&"):
         return DropReason.PREVIEW
     return None
 
 
+@lru_cache(maxsize=65_536)
 def anonymise_ip(ip: str) -> str:
     """IPv4 → last octet zeroed; IPv6 → its /48 network address; anything else → empty."""
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
         return ""
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False).network_address)
+    if address.version == 4:
+        return ip.rsplit(".", 1)[0] + ".0"
+    return str(ipaddress.IPv6Address(address.packed[:6] + bytes(10)))
+
+
+def _key(key: str) -> bytes:
+    # BLAKE2b takes a key of at most 64 bytes; longer secrets are hashed down first
+    raw = key.encode()
+    return raw if len(raw) <= 64 else hashlib.blake2b(raw).digest()
 
 
 def ip_hash(key: str, ip: str) -> str:
     """Keyed hash of the full IP (32 hex characters); equal IPs hash equal, nothing else."""
     if not ip:
         return ""
-    return hmac.new(key.encode(), ip.encode(), hashlib.sha256).hexdigest()[:32]
+    return hashlib.blake2b(ip.encode(), key=_key(key), digest_size=16).hexdigest()
 
 
 def local_day(at: datetime, tz: str) -> int:
     """The local date of `at` in zone `tz`, as yyyymmdd."""
-    d = at.astimezone(_zone(tz)).date()
+    d = at.astimezone(_zone(tz))
     return d.year * 10000 + d.month * 100 + d.day
 
 
@@ -77,8 +85,9 @@ def _zone(name: str) -> ZoneInfo:
 
 def fallback_visitor_id(key: str, ip: str, user_agent: str, day: int) -> str:
     """The visitor id of a browser that sent no cookie: keyed hash of IP, user agent, day."""
-    digest = hmac.new(key.encode(), f"{ip}\n{user_agent}\n{day}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()[:16]).decode().rstrip("=")
+    data = f"{ip}\n{user_agent}\n{day}".encode()
+    digest = hashlib.blake2b(data, key=_key(key), digest_size=16, person=b"visitor").digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,17 +45,25 @@ def _trusted(address: IPAddress, networks: Iterable[IPNetwork]) -> bool:
     return any(address.version == n.version and address in n for n in networks)
 
 
+@lru_cache(maxsize=4096)
+def _peer(peer: str, networks: tuple[IPNetwork, ...]) -> tuple[str, bool]:
+    """The peer address (normalised) and whether it is a trusted proxy (few peers: cached)."""
+    address = _address(peer)
+    if address is None:
+        return "", False
+    return str(address), bool(networks) and _trusted(address, networks)
+
+
 def client_ip(peer: str, forwarded_for: str, networks: tuple[IPNetwork, ...]) -> str:
     """The visitor's IP: the socket peer, unless the peer is a trusted proxy.
 
     Behind trusted proxies, X-Forwarded-For is read from the right; the first address that is
     not itself a trusted proxy is the client. Anything unparsable stops the walk there.
     """
-    address = _address(peer)
-    if address is None:
-        return ""
-    if not forwarded_for or not networks or not _trusted(address, networks):
-        return str(address)
+    peer_ip, trusted = _peer(peer, networks)
+    if not forwarded_for or not trusted:
+        return peer_ip
+    address: IPAddress | None = None
     for hop in reversed(forwarded_for.split(",")[-20:]):
         hop_address = _address(hop)
         if hop_address is None:
@@ -63,7 +71,7 @@ def client_ip(peer: str, forwarded_for: str, networks: tuple[IPNetwork, ...]) ->
         address = hop_address
         if not _trusted(address, networks):
             break
-    return str(address)
+    return peer_ip if address is None else str(address)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ def test_fallback_visitor_id_is_per_day_and_cookie_shaped() -> None:
 
 
 @pytest.mark.parametrize(("method", "query", "dropped"), [
-    ("GET", "", False), ("HEAD", "", True), ("GET", "nostat", True), ("POST", "a=1", False),
+    ("GET", b"", False), ("HEAD", b"", True), ("GET", b"nostat", True), ("POST", b"a=1", False),
 ], ids=["get", "head", "preview", "post"])
-def test_drop_rules(method: str, query: str, dropped: bool) -> None:
+def test_drop_rules(method: str, query: bytes, dropped: bool) -> None:
     assert (drop_reason(method, query) is not None) is dropped

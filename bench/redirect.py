@@ -1,0 +1,296 @@
+"""Benchmark: the tracked short-link redirect against a bare 302, and a stop under load.
+
+Run alone: ``python bench/redirect.py [--seconds 10] [--connections 64] [--rounds 3]``.
+Needs ``wrk`` (Debian package ``wrk``). Everything runs on 127.0.0.1 with a temporary
+SQLite database:
+
+(a) the h5 app (``h5.app:app``: cached lookup, 302, visit buffered and written in batches by
+    its writer, in the same process) and a bare Starlette app answering the same 302 with no
+    lookup and no tracking, both under uvicorn with the same settings, driven by the same wrk
+    script (1,000 codes, 600 realistic user agents, varied client IPs through a trusted proxy
+    header), alternating, best of ``--rounds``; prints requests/s and the ratio (target ≥ 0.8);
+(b) SIGTERM to the tracked server in the middle of a wrk run: responses wrk received vs visit
+    rows stored (target: equal);
+(c) the CH5 page's HTML+CSS size, gzipped (budget 14 KB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+ROOT = Path(__file__).resolve().parents[1]
+CODES = 1000
+
+
+# -- the baseline: the same 302 with no lookup and no tracking -------------------------------
+
+async def _bare_redirect(request: Request) -> Response:
+    return Response(status_code=302, headers={
+        "location": "https://example.cn/landing?a=1", "cache-control": "private, no-store",
+        "referrer-policy": "no-referrer"})
+
+
+bare_app = Starlette(routes=[Route("/{code}", _bare_redirect)])
+
+
+# -- load ------------------------------------------------------------------------------------
+
+_PHONES = ["V2148A", "PGT-AN10", "M2012K11AC", "SM-G9910", "NOH-AN00", "PDEM10", "RMX3366",
+           "22081212C", "ALN-AL00", "LIO-AN00", "Mi 10", "OPPO R17", "vivo X90", "ELS-AN00"]
+_WEBKIT = "AppleWebKit/537.36 (KHTML, like Gecko)"
+_TEMPLATES = [
+    # WeChat on Android (XWEB), WeChat on iOS, QQ on Android, Chrome, Safari
+    "{android} {webkit} Version/4.0 Chrome/{chrome} Mobile Safari/537.36 XWEB/{n4} "
+    "MicroMessenger/8.0.{n2}.{n4}(0x28000{n2}3B) WeChat/arm64 Weixin NetType/WIFI "
+    "Language/zh_CN ABI/arm64",
+    "{ios} Mobile/15E148 MicroMessenger/8.0.{n2}(0x18000{n2}2D) NetType/{net} Language/zh_CN",
+    "{android} {webkit} Version/4.0 Chrome/{chrome} MQQBrowser/6.2 TBS/0{n5} Mobile "
+    "Safari/537.36 V1_AND_SQ_8.9.{n2}_{n4}_YYB_D QQ/8.9.{n2}.{n4} NetType/WIFI",
+    "Mozilla/5.0 (Linux; Android {av}; {phone}) {webkit} Chrome/{chrome} Mobile Safari/537.36",
+    "{ios} Version/{iv}.{n1} Mobile/15E148 Safari/604.1",
+]
+
+
+def user_agents(n: int = 600) -> list[str]:
+    """`n` distinct, realistic Chinese mobile user agents (deterministic)."""
+    rng = random.Random(5)
+    agents: set[str] = set()
+    while len(agents) < n:
+        av, iv = rng.choice([9, 10, 11, 12, 13, 14]), rng.choice([14, 15, 16, 17])
+        phone = rng.choice(_PHONES)
+        values = {
+            "av": av, "iv": iv, "phone": phone, "webkit": _WEBKIT,
+            "android": f"Mozilla/5.0 (Linux; Android {av}; {phone} Build/"
+                       f"TP1A.{rng.randrange(200000, 240000)}; wv)",
+            "ios": f"Mozilla/5.0 (iPhone; CPU iPhone OS {iv}_{rng.randrange(7)} like Mac OS X) "
+                   "AppleWebKit/605.1.15 (KHTML, like Gecko)",
+            "chrome": f"{rng.randrange(90, 124)}.0.{rng.randrange(4000, 6300)}"
+                      f".{rng.randrange(200)}",
+            "n1": rng.randrange(6), "n2": rng.randrange(10, 99), "n4": rng.randrange(1000, 9999),
+            "n5": rng.randrange(45000, 47000), "net": rng.choice(["WIFI", "4G", "5G"]),
+        }
+        agents.add(rng.choice(_TEMPLATES).format(**values))
+    return sorted(agents)
+
+
+def _lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_wrk_script(path: Path, codes: list[str], agents: list[str]) -> None:
+    lua = [
+        "local codes = {" + ",".join(_lua_string(c) for c in codes) + "}",
+        "local agents = {" + ",".join(_lua_string(a) for a in agents) + "}",
+        "local counter = 0",
+        "request = function()",
+        "  counter = counter + 1",
+        "  local c = codes[math.random(#codes)]",
+        "  local ip = '10.' .. math.random(0, 255) .. '.' .. math.random(0, 255) .. '.'",
+        "    .. math.random(1, 254)",
+        "  return wrk.format('GET', '/' .. c, {['User-Agent'] = agents[math.random(#agents)],",
+        "                                    ['X-Forwarded-For'] = ip})",
+        "end",
+    ]
+    path.write_text("\n".join(lua) + "\n")
+
+
+def run_wrk(url: str, script: Path, seconds: int, connections: int) -> tuple[float, int, int]:
+    """(requests/s, responses, non-3xx responses) from wrk's summary."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+        capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, total, int(bad.group(1)) if bad else 0
+
+
+# -- servers ---------------------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(app: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
+               "--no-proxy-headers", "--no-access-log", "--log-level", "warning",
+               "--app-dir", str(ROOT)]
+    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/robots.txt")
+            connection.getresponse().read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def warm_up(port: int, codes: list[str], agents: list[str]) -> None:
+    """One request per user agent, then wait until the writer has flushed them: the run
+    measures the steady state, not the first parse of each user agent (~5 ms each)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for i, agent in enumerate(agents):
+        connection.request("GET", f"/{codes[i % len(codes)]}", headers={"User-Agent": agent})
+        connection.getresponse().read()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        connection.request("GET", "/-/health")
+        response = connection.getresponse()
+        body = response.read().decode()
+        if response.status != 200 or "pending=0" in body:  # the bare app has no writer
+            break
+        time.sleep(0.5)
+    connection.close()
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+# -- data ------------------------------------------------------------------------------------
+
+async def _prepare(database_url: str) -> tuple[list[str], str]:
+    sys.path.insert(0, str(ROOT))
+    from studio.db import close_db, init_db
+    from studio.links.service import LinkSpec, create_link
+    from studio.models.accounts import Workspace
+    from studio.models.links import ShortLink
+    from studio.models.messages import ChatbotProfile, Message, MessageVersion, ReviewStatus
+    from tests.h5.documents import CARD
+
+    await init_db(database_url, migrate=True)
+    workspace = await Workspace.create(name="bench")
+    links = [ShortLink(workspace=workspace, code=f"b{i:05d}x", name=f"link {i}",
+                       target_url=f"https://example.cn/landing/{i}?from=sms")
+             for i in range(CODES)]
+    await ShortLink.bulk_create(links)
+    bot = await ChatbotProfile.create(workspace=workspace, name="示例银行")
+    message = await Message.create(workspace=workspace, name="card", kind="card", chatbot=bot,
+                                   approved_version=1)
+    version = await MessageVersion.create(workspace=workspace, message=message, number=1,
+                                          document=CARD, status=ReviewStatus.APPROVED)
+    ch5 = await create_link(workspace.id, None, LinkSpec(
+        message_version_id=version.id, variables={"city": "上海", "name": "张三"}))
+    await close_db()
+    return [link.code for link in links], ch5.code
+
+
+async def _count_visits(database_url: str) -> int:
+    from studio.db import close_db, init_db
+    from studio.models.visits import Visit
+
+    await init_db(database_url, migrate=False)
+    count = await Visit.all().count()
+    await close_db()
+    return count
+
+
+# -- the runs --------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is required: apt-get install wrk")
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-redirect-"))
+    database_url = f"sqlite://{tmp / 'bench.sqlite3'}"
+    codes, ch5_code = asyncio.run(_prepare(database_url))
+    script = tmp / "load.lua"
+    write_wrk_script(script, codes, user_agents())
+    env = {**os.environ, "STUDIO_DATA_DIR": str(tmp), "DATABASE_URL": database_url,
+           "H5_TRUSTED_PROXIES": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
+                .splitlines() if line.startswith("model name")), "?")
+    print(f"server CPU: {cpu}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; "
+          f"one uvicorn process each; wrk -t1 -c{args.connections} -d{args.seconds}s")
+    print(f"{CODES} codes, {len(user_agents())} user agents, random client IPs")
+
+    port_t, port_b = free_port(), free_port()
+    tracked = start_server("h5.app:app", env, port_t)
+    try:
+        bare = start_server("bench.redirect:bare_app", env, port_b)
+    except BaseException:
+        stop_server(tracked)
+        raise
+    try:
+        agents = user_agents()
+        warm_up(port_t, codes, agents)
+        warm_up(port_b, codes, agents)
+        run_wrk(f"http://127.0.0.1:{port_t}", script, 3, args.connections)  # warm link cache
+        run_wrk(f"http://127.0.0.1:{port_b}", script, 3, args.connections)
+        best_t = best_b = 0.0
+        for round_no in range(1, args.rounds + 1):
+            rate_b, _, _ = run_wrk(f"http://127.0.0.1:{port_b}", script, args.seconds,
+                                   args.connections)
+            rate_t, _, bad = run_wrk(f"http://127.0.0.1:{port_t}", script, args.seconds,
+                                     args.connections)
+            best_t, best_b = max(best_t, rate_t), max(best_b, rate_b)
+            print(f"round {round_no}: bare {rate_b:,.0f} req/s, tracked {rate_t:,.0f} req/s "
+                  f"(ratio {rate_t / rate_b:.2f}; non-3xx {bad})")
+        print(f"(a) best: bare {best_b:,.0f} req/s, tracked {best_t:,.0f} req/s, "
+              f"ratio {best_t / best_b:.2f} (target >= 0.8)")
+    finally:
+        stop_server(tracked)
+        stop_server(bare)
+
+    before = asyncio.run(_count_visits(database_url))
+    tracked = start_server("h5.app:app", env, port_t)
+    load = subprocess.Popen(
+        ["wrk", "-t1", f"-c{args.connections}", "-d6s", "-s", str(script),
+         f"http://127.0.0.1:{port_t}"], stdout=subprocess.PIPE, text=True)
+    time.sleep(3)
+    tracked.send_signal(signal.SIGTERM)
+    tracked.wait(timeout=60)
+    out, _ = load.communicate(timeout=60)
+    answered = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    stored = asyncio.run(_count_visits(database_url)) - before
+    verdict = "equal" if answered == stored else "DIFFERENT"
+    print(f"(b) SIGTERM under load: {answered} responses, {stored} visits stored ({verdict})")
+
+    page = start_server("h5.app:app", env, port_t)
+    try:
+        html = urllib.request.urlopen(f"http://127.0.0.1:{port_t}/{ch5_code}?nostat").read()
+    finally:
+        stop_server(page)
+    print(f"(c) CH5 card page: {len(html)} bytes HTML+CSS, {len(gzip.compress(html))} gzipped "
+          "(budget 14,000)")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
