@@ -152,8 +152,8 @@ async def _forget_earlier_attempt(batch: SendBatch) -> None:
     await Delivery.filter(batch_id=batch.id).delete()
 
 
-#: (message uid, link code, variables) of each stored recipient
-Stored = list[tuple[str, str, dict[str, str]]]
+#: (message uid, link code, variables as JSON) of each stored recipient
+Stored = list[tuple[str, str, str]]
 
 
 async def _store(
@@ -170,11 +170,11 @@ async def _store(
         is_capable = bool(capable.get(recipient.phone))
         channel = channel_for(is_capable, batch.fallback)
         skipped = channel is Channel.NONE
-        stored.append((uid, code, recipient.variables))
+        variables = json.dumps(recipient.variables, ensure_ascii=False)
+        stored.append((uid, code, variables))
         rows.append((
             batch.workspace_id, batch.id, delivery_key(batch.id, recipient.phone),  # type: ignore[attr-defined]
-            uid, recipient.phone, recipient.line,
-            json.dumps(recipient.variables, ensure_ascii=False), False, is_capable,
+            uid, recipient.phone, recipient.line, variables, False, is_capable,
             channel.value, (DeliveryStatus.SKIPPED if skipped else DeliveryStatus.QUEUED).value,
             "no_fallback" if skipped else "", code, "",
         ))
@@ -194,13 +194,14 @@ async def _store_links(batch: SendBatch, stored: Stored) -> None:
     now = datetime.now(UTC)
     rows = [
         (batch.workspace_id, code, batch.name[:100], "", batch.message_version_id,  # type: ignore[attr-defined]
-         batch.message_id, batch.id, uid, json.dumps(variables or {}, ensure_ascii=False), False,
-         0, now, now)
+         batch.message_id, batch.id, uid, variables, False, 0, now, now)
         for uid, code, variables in stored if code
     ]
     await insert_many("short_link", _LINK_COLUMNS, rows, conflict="code")
+    if await ShortLink.filter(batch_id=batch.id).count() == len(rows):
+        return  # no code was taken already (57**10 codes: the usual case by far)
     made = set(await ShortLink.filter(batch_id=batch.id).values_list("code", flat=True))
-    for uid, code, _variables in stored:
+    for uid, code, variables in stored:
         if code and code not in made:  # a code another link already had: pick a new one
             fresh = random_code(PERSONAL_LENGTH + 2)
             await Delivery.filter(message_uid=uid).update(link_code=fresh)
@@ -208,4 +209,4 @@ async def _store_links(batch: SendBatch, stored: Stored) -> None:
                 workspace_id=batch.workspace_id, code=fresh, name=batch.name[:100],  # type: ignore[attr-defined]
                 message_version_id=batch.message_version_id,  # type: ignore[attr-defined]
                 message_id=batch.message_id, batch_id=batch.id, recipient=uid,
-                variables=dict(_variables or {}))
+                variables=json.loads(variables))

@@ -23,7 +23,7 @@ from studio.models.sending import (
 from studio.sending import runtime
 from studio.sending.batches import SEND_JOB
 from studio.sending.importing import channel_for, import_rows, wants_links
-from studio.sending.reports import Report, apply_report
+from studio.sending.reports import Report, apply_reports
 from studio.sending.sender import run_batch
 from studio.sending.sources import ImportRefused, rows_from_file, typed_rows
 
@@ -108,10 +108,17 @@ async def deliver_outbox_reports(now: datetime, *, limit: int = 5000) -> int:
     """Produce the due simulated reports of the outbox gateway; the number applied."""
     gateway = OutboxGateway(runtime.options())
     due = await OutboxMessage.filter(outcome="", report_at__lte=now).order_by("id").limit(limit)
+    by_workspace: dict[int, list[Report]] = {}
+    by_outcome: dict[str, list[int]] = {}
     for row in due:
         status, code = gateway.outcome(row.message_uid)
-        await OutboxMessage.filter(id=row.id).update(outcome=status)
-        await apply_report(row.workspace_id, Report(row.message_uid, status, code), now=now)
+        by_workspace.setdefault(row.workspace_id, []).append(
+            Report(row.message_uid, status, code))
+        by_outcome.setdefault(status, []).append(row.id)
+    for outcome, ids in by_outcome.items():
+        await OutboxMessage.filter(id__in=ids).update(outcome=outcome)
+    for workspace_id, reports in by_workspace.items():
+        await apply_reports(workspace_id, reports, now=now)
     return len(due)
 
 

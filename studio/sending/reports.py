@@ -48,6 +48,24 @@ async def apply_report(workspace_id: int | None, report: Report, *, now: datetim
     return updated == 1
 
 
+async def apply_reports(
+    workspace_id: int | None, reports: list[Report], *, now: datetime
+) -> int:
+    """Apply reports, then recount the batches they touched (成功量 on the list page)."""
+    from studio.sending.counts import refresh_counts
+
+    applied = 0
+    for report in reports:
+        applied += await apply_report(workspace_id, report, now=now)
+    if applied:
+        touched = await Delivery.filter(
+            message_uid__in=[r.message_uid for r in reports], is_test=False
+        ).distinct().values_list("batch_id", flat=True)
+        for batch_id in set(touched):
+            await refresh_counts(int(batch_id))
+    return applied
+
+
 def is_opt_out(text: str) -> bool:
     return unicodedata.normalize("NFKC", text).casefold().strip() in OPT_OUT_WORDS
 

@@ -23,7 +23,7 @@ from studio.roles import Perm
 from studio.scoping import get_scoped, scoped
 from studio.sending import batches, exports, forms, jobs, pages, runtime
 from studio.sending.phones import mask_phone
-from studio.sending.reports import apply_report, record_uplink, remember_nonce
+from studio.sending.reports import apply_reports, record_uplink, remember_nonce
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import see_other
 from studio.web.render import form_data, render
@@ -275,9 +275,7 @@ async def callback_status(request: Request) -> Response:
         reports = parse_status(body)
     except BadCallback as exc:
         return JSONResponse({"error": str(exc)}, status_code=400)
-    applied = 0
-    for report in reports:
-        applied += await apply_report(workspace_id, report, now=_now())
+    applied = await apply_reports(workspace_id, reports, now=_now())
     return JSONResponse({"accepted": applied, "ignored": len(reports) - applied})
 
 

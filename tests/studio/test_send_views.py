@@ -118,6 +118,11 @@ async def test_batch_from_upload_to_reports(
     assert await AuditLog.filter(action="send.export_full_phone").exists()
     records = _soup(await owner_client.get("/sending/records?phone=+86 138-0013-0001"))
     assert [td.get_text(strip=True) for td in records.select("td.phone")] == ["138****0001"]
+    outbox = _soup(await owner_client.get("/sending/outbox"))
+    assert len(outbox.select("td.phone")) == 21 and not FULL_PHONE.search(outbox.get_text())
+    volume = _soup(await owner_client.get("/sending/volume"))
+    assert [td.get_text() for td in volume.select("table.volume")[0].select("td.num")] == [
+        "20", "20"]
 
 
 def _visitor(i: int) -> Visitor:
