@@ -127,6 +127,9 @@ async def send_detail(request: Request, ctx: Ctx) -> Response:
         await audit.record("send.view_full_phone", workspace_id=ctx.workspace_id,
                            user_id=ctx.user_id, ip=ctx.ip, obj=batch)
     data = await pages.batch_page(batch, ctx.workspace.timezone)
+    if request.query_params.get("poll") == "import" and not data["importing"]:
+        # the import just finished: reload the whole page so its send controls appear
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
     data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full)
     data["page"] = _page(request)
     return render(request, "studio/send_detail.html", data, partial="studio/_send_status.html")

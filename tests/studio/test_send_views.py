@@ -77,7 +77,11 @@ async def test_batch_from_upload_to_reports(
 ) -> None:
     ws, version_id = await _setup(app)
     url = await _create(owner_client, version_id)
+    importing = _soup(await owner_client.get(url))
+    assert importing.select_one("#send-status[hx-get$='?poll=import'] progress") is not None
     await _run_jobs(app)
+    done = await owner_client.get(url + "?poll=import", headers={"HX-Request": "true"})
+    assert done.headers.get("HX-Refresh") == "true"  # the page reloads with its controls
     page = _soup(await owner_client.get(url))
     cells = {td["data-key"]: td.get_text(" ", strip=True).split(" ")[0]
              for td in page.select(".parse-table td[data-key]")}
