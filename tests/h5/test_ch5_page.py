@@ -59,6 +59,7 @@ async def test_card_buttons_have_the_right_hrefs(
     assert hrefs["拨打电话"] == "tel:+861088886666"
     assert hrefs["加入日历"] == f"/s/-/ics/{link.code}/c0b3"
     assert hrefs["打开App"] == "exampleshop://item/1"
+    assert hrefs["打开App（网页版）"] == f"/s/-/b/{link.code}/s1"
     assert hrefs["发送位置"] == f"/s/-/loc/{link.code}/s2"
     form = soup.select_one("form[action$='/s0']")
     assert form["method"] == "post" and form.select_one("input[name=t]")["value"]
