@@ -152,12 +152,15 @@ async def pause(batch: SendBatch) -> None:
 async def resume(batch: SendBatch, *, now: datetime) -> None:
     if batch.status is not BatchStatus.PAUSED:
         raise Conflict("只有已暂停的批次可以继续")
-    batch.status = BatchStatus.SENDING
+    waiting = batch.started_at is None and batch.scheduled_at is not None \
+        and batch.scheduled_at > now
+    batch.status = BatchStatus.SCHEDULED if waiting else BatchStatus.SENDING
     batch.pause_reason = ""
-    batch.started_at = batch.started_at or now
+    if not waiting:
+        batch.started_at = now
     await batch.save(update_fields=["status", "pause_reason", "started_at", "updated_at"])
     if not await _send_job_active(batch):
-        await _enqueue(batch, now=now)
+        await _enqueue(batch, now=now, run_after=batch.scheduled_at if waiting else None)
 
 
 async def cancel(batch: SendBatch, *, now: datetime) -> None:

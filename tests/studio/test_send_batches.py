@@ -211,6 +211,11 @@ async def test_pause_resume_cancel_and_schedule(db: None) -> None:
         await batches.pause(made)
     await batches.resume(made, now=NOON)
     made = await SendBatch.get(id=made.id)
+    assert made.status is BatchStatus.SCHEDULED  # a paused scheduled batch waits for its time
+    await batches.pause(made)
+    made = await SendBatch.get(id=made.id)
+    await batches.resume(made, now=NOON + timedelta(hours=2))
+    made = await SendBatch.get(id=made.id)
     assert made.status is BatchStatus.SENDING
     await batches.cancel(made, now=NOON)
     made = await SendBatch.get(id=made.id)
