@@ -11,7 +11,7 @@ Every request carries ``Authorization: Bearer <token>`` and the HMAC headers of
 `studio.gateways.signing` (keyed with the app key). Timeouts, connection errors and 5xx are
 retried with exponential backoff, always with the same messageId, so a retry never becomes a
 second message; 4xx is a rejection. Reports and uplinks come back to the callback endpoints in
-`studio.views.sending_callbacks`.
+`studio.views.sending` (`/gateway/ctcu/{workspace}/status` and `/uplink`).
 """
 
 from __future__ import annotations
