@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -55,8 +56,25 @@ def postgres_url() -> Iterator[str | None]:
     asyncio.run(_pg_admin(TEST_DB, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file made once per run; each test gets a copy of it."""
+    from studio.db import close_db, init_db
+
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+
+    async def build() -> None:
+        await init_db(f"sqlite://{path}", migrate=True)
+        await close_db()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, postgres_url: str | None) -> Settings:
+def settings(tmp_path: Path, postgres_url: str | None, sqlite_template: Path) -> Settings:
+    if postgres_url is None:
+        shutil.copyfile(sqlite_template, tmp_path / "test.sqlite3")
     db_url = postgres_url or f"sqlite://{tmp_path / 'test.sqlite3'}"
     base = Settings.from_env(
         {"STUDIO_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": db_url}
