@@ -37,10 +37,14 @@ class Runner:
     def lease(self) -> timedelta:
         return timedelta(seconds=self.options.lease_seconds)
 
-    async def start(self) -> None:
+    async def ensure_periodic(self) -> None:
+        """One queued or running instance of every periodic kind this runner takes."""
         for kind in HANDLERS.values():
             if kind.every is not None and (self.kinds is None or kind.name in self.kinds):
                 await queue.ensure_periodic(kind.name, now=_now())
+
+    async def start(self) -> None:
+        await self.ensure_periodic()
         for i in range(self.options.concurrency):
             self._tasks.append(asyncio.create_task(self._loop(), name=f"job-runner-{i}"))
 

@@ -126,11 +126,13 @@ async def test_clear_failure_does_not_retry(db: None) -> None:
 
 async def test_periodic_job_enqueues_its_next_run(db: None) -> None:
     runner = Runner(OPTIONS, kinds=["test.sweep"])
-    await runner.start()
-    await runner.stop()
-    first = await Job.get(kind="test.sweep")
-    assert await runner.run_once() or first.run_after > _now()
+    await runner.ensure_periodic()
+    await runner.ensure_periodic()  # idempotent: still one instance
+    assert await Job.filter(kind="test.sweep").count() == 1
+    assert await runner.run_once()
+    done = await Job.filter(kind="test.sweep", status=JobStatus.SUCCEEDED).count()
     pending = await Job.filter(kind="test.sweep", status=JobStatus.QUEUED).all()
+    assert done == 1
     assert len(pending) == 1 and pending[0].run_after > _now() + timedelta(minutes=4)
 
 
