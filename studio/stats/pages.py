@@ -90,6 +90,9 @@ async def load_subject(ctx: HasWorkspace, kind: ScopeKind, ident: str) -> Subjec
         batch_id = int(ident)
     except ValueError:
         raise NotFound() from None
+    # a batch is the workspace's when one of its links is (the batch model comes later)
+    if not await scoped(ShortLink, ctx).filter(batch_id=batch_id).exists():
+        raise NotFound()
     return Subject(kind, batch_id, f"批次 {batch_id}")
 
 

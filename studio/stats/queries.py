@@ -1,7 +1,8 @@
 """Statistics queries over the rollups (never the raw visit table).
 
-Every function takes the workspace id and filters by it, so a scope id of another
-workspace reads as empty.
+Every function takes the workspace id; counters are filtered by it. The UV/IP tables are
+read by scope through their unique index only, so the caller checks the scope belongs to the
+workspace first (`studio.stats.pages.load_subject`).
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ def _scope_where(workspace_id: int, scope: str, scope_id: int) -> tuple[str, lis
     return "workspace_id = ? AND scope = ? AND scope_id = ?", [workspace_id, scope, scope_id]
 
 
+def _unique_where(scope: str, scope_id: int) -> tuple[str, list[Any]]:
+    """The visitor and IP tables are read through their unique index alone (index-only: a
+    workspace filter would fetch every row). Callers pass a scope already checked to belong
+    to the workspace (`pages.load_subject`, or the workspace itself)."""
+    return "scope = ? AND scope_id = ?", [scope, scope_id]
+
+
 async def totals(workspace_id: int, scope: str, scope_id: int, period: Period) -> Totals:
     where, params = _scope_where(workspace_id, scope, scope_id)
     first, last = period.hours
@@ -58,13 +66,14 @@ async def totals(workspace_id: int, scope: str, scope_id: int, period: Period) -
         "COALESCE(SUM(clicks),0) AS clicks, COALESCE(SUM(replies),0) AS replies, "
         "COALESCE(SUM(expired),0) AS expired FROM visit_hourly "
         f"WHERE {where} AND hour >= ? AND hour < ?", [*params, first, last])
-    days = [*params, period.start_day, period.end_day]
+    unique, unique_params = _unique_where(scope, scope_id)
+    days = [*unique_params, period.start_day, period.end_day]
     uv = await _rows(
         "SELECT COUNT(DISTINCT key) AS n FROM unique_visitor "
-        f"WHERE {where} AND day >= ? AND day <= ?", days)
+        f"WHERE {unique} AND day >= ? AND day <= ?", days)
     ip = await _rows(
         "SELECT COUNT(DISTINCT ip_hash) AS n FROM unique_ip "
-        f"WHERE {where} AND day >= ? AND day <= ?", days)
+        f"WHERE {unique} AND day >= ? AND day <= ?", days)
     s = sums[0]
     return Totals(pv=int(s["pv"]), uv=int(uv[0]["n"]), ip=int(ip[0]["n"]), bots=int(s["bots"]),
                   clicks=int(s["clicks"]), replies=int(s["replies"]), expired=int(s["expired"]))
@@ -98,10 +107,11 @@ async def series(workspace_id: int, scope: str, scope_id: int, period: Period) -
         bucket[1] += int(row["bots"])
         bucket[2] += int(row["clicks"])
     by_hour = period.granularity is Granularity.HOUR
+    unique, unique_params = _unique_where(scope, scope_id)
     uv = {} if by_hour else await _distinct_by_bucket(
-        "unique_visitor", "key", where, params, period)
+        "unique_visitor", "key", unique, unique_params, period)
     ip = {} if by_hour else await _distinct_by_bucket(
-        "unique_ip", "ip_hash", where, params, period)
+        "unique_ip", "ip_hash", unique, unique_params, period)
     points = []
     for label in period.buckets():
         pv, bots, clicks = sums.get(label, (0, 0, 0))

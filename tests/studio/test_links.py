@@ -161,4 +161,7 @@ async def test_other_workspace_link_is_a_404(owner_client: httpx.AsyncClient) ->
     assert (await owner_client.get(f"/links/{link.id}")).status_code == 404
     assert (await owner_client.get(f"/links/{link.id}/qr.png")).status_code == 404
     assert (await owner_client.get(f"/stats/link/{link.id}")).status_code == 404
+    await ShortLink.create(workspace=other, code="theirs2", target_url="https://a.cn/",
+                           batch_id=77)
+    assert (await owner_client.get("/stats/batch/77")).status_code == 404
     assert (await owner_client.get("/links/notanumber")).status_code == 404
