@@ -247,8 +247,12 @@ async def duplicate(actor: Actor, message: Message) -> Message:
 
 
 async def used_by_batch(message: Message) -> bool:
-    """Whether a send batch uses this message (send batches are not built yet)."""
-    return False
+    """Whether a send batch (other than a cancelled one) was made from this message."""
+    from studio.models.sending import BatchStatus, SendBatch
+
+    return await SendBatch.filter(
+        workspace_id=message.workspace_id, message_id=message.id
+    ).exclude(status=BatchStatus.CANCELLED).exists()
 
 
 async def delete_message(actor: Actor, message: Message, *, now: datetime) -> None:

@@ -384,6 +384,24 @@ async def test_duplicate_and_delete(owner_client: httpx.AsyncClient) -> None:
         "tbody td:first-child a")] == ["原消息 副本"]
 
 
+async def test_message_used_by_a_batch_cannot_be_deleted(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    from studio.models.sending import BatchStatus, SendBatch
+
+    mid = await new_message(owner_client, "text", "已发送的消息")
+    message = await Message.get(id=mid)
+    batch = await SendBatch.create(workspace_id=message.workspace_id, number="B-TEST-1",
+                                   message_id=mid, status=BatchStatus.COMPLETED)
+    token = await csrf_of(owner_client, "/messages")
+    response = await owner_client.post(f"/messages/{mid}/delete", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert "已被发送批次使用" in response.text
+    await SendBatch.filter(id=batch.id).update(status=BatchStatus.CANCELLED)
+    response = await owner_client.post(f"/messages/{mid}/delete", data={"csrf_token": token})
+    assert response.status_code == 303
+
+
 async def test_media_from_the_library(owner_client: httpx.AsyncClient) -> None:
     from studio.models.media import AssetUse
 
