@@ -53,7 +53,14 @@ class CsrfMiddleware:
         expected = str(conn.session.get(SESSION_KEY) or "")
         given = conn.headers.get("x-csrf-token") or conn.query_params.get("csrf_token") or ""
         ctype = conn.headers.get("content-type", "")
-        if not given and ctype.startswith("application/x-www-form-urlencoded"):
+        is_form = ctype.startswith("application/x-www-form-urlencoded")
+        if is_form:
+            # every urlencoded body is capped, wherever its token came from (htmx: a header)
+            length = conn.headers.get("content-length", "")
+            if length.isdigit() and int(length) > FORM_BODY_CAP:
+                raise TooLarge("提交的内容过大（表单上限 2 MB）")
+            receive = _capped(receive, FORM_BODY_CAP)
+        if not given and is_form:
             body = await _read_capped(receive, FORM_BODY_CAP)
             values = parse_qs(body.decode("latin-1"), max_num_fields=5000)
             given = (values.get("csrf_token") or [""])[0]
@@ -78,6 +85,20 @@ async def _read_capped(receive: Receive, cap: int) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+def _capped(receive: Receive, cap: int) -> Receive:
+    seen = 0
+
+    async def counting() -> Message:
+        nonlocal seen
+        message = await receive()
+        seen += len(message.get("body", b""))
+        if seen > cap:
+            raise TooLarge("提交的内容过大（表单上限 2 MB）")
+        return message
+
+    return counting
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

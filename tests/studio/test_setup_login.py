@@ -128,3 +128,14 @@ async def test_password_change(owner_client: httpx.AsyncClient) -> None:
     assert ok.status_code == 303
     client.cookies.clear()
     assert (await login(client, OWNER["login"], "new password 2")).status_code == 303
+
+
+async def test_form_bodies_are_capped_whatever_carries_the_token(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    token = await csrf_of(owner_client, "/")
+    big = {"name": "x" * 2_100_000, "timezone": "Asia/Shanghai"}
+    in_body = await owner_client.post("/settings", data={**big, "csrf_token": token})
+    in_header = await owner_client.post("/settings", data=big, headers={"X-CSRF-Token": token})
+    assert in_body.status_code == in_header.status_code == 413
+    assert "提交的内容过大" in in_header.text
