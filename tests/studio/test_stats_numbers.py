@@ -132,3 +132,19 @@ async def test_breakdowns_and_other_workspaces(generated) -> None:
     assert (empty.pv, empty.bots, empty.clicks) == (0, 0, 0)
     top = await queries.top_links(workspace.id, period)
     assert [(t.link_id, t.pv) for t in top] == [(link.id, len(humans))]
+
+
+async def test_purge_keeps_the_rollups(generated) -> None:
+    from studio.models.visits import Visit
+    from studio.stats.purge import purge_raw_visits
+
+    workspace, link, visits = generated
+    period = Period(date(2026, 3, 1), date(2026, 3, 7), TZ)
+    before = await queries.totals(workspace.id, "l", link.id, period)
+    cutoff_day = START + timedelta(days=3)
+    older = sum(1 for v, _ in visits if v.at < cutoff_day)
+    now = cutoff_day + timedelta(days=10)
+    assert await purge_raw_visits(now, 10) == older
+    assert await Visit.filter(link_id=link.id).count() == len(visits) - older
+    assert await purge_raw_visits(now, 0) == 0
+    assert await queries.totals(workspace.id, "l", link.id, period) == before
