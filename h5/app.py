@@ -24,6 +24,7 @@ from h5.page import PageCache
 from h5.ratelimit import WindowLimiter
 from h5.visitor import parse_networks
 from h5.writer import VisitWriter
+from studio.media_library.serve import serve_rendition
 from studio.settings import Settings
 
 #: non-code routes live under this prefix so no short code can shadow them
@@ -83,6 +84,7 @@ routes = [
     Route("/-/ics/{code}/{button}", handlers.calendar, name="ics"),
     Route("/-/loc/{code}/{button}", handlers.location, name="location"),
     Route("/-/media/{path:path}", handlers.media_placeholder, name="media"),
+    Route("/-/m/{id:int}/{name}", serve_rendition, methods=["GET", "HEAD"], name="media_file"),
     Route("/robots.txt", handlers.robots, name="robots"),
     Route("/favicon.ico", handlers.favicon, name="favicon"),
     Route("/{rest:path}", handlers.unknown_path, name="unknown"),

@@ -19,6 +19,7 @@ from h5.page import (
     PageUnavailable,
     PageUrls,
     check_reply,
+    load_library,
     recipient_values,
     render_page,
     sign_reply,
@@ -175,7 +176,9 @@ async def reply(request: Request) -> Response:
     if answer is not None:
         urls = PageUrls(_prefix(request), link.code)
         try:
-            reply_view = render_page(answer, recipient_values(answer, {}), urls, Chatbot()).view
+            library = await load_library(link.workspace_id, answer, _prefix(request))
+            values = recipient_values(answer, {})
+            reply_view = render_page(answer, values, urls, Chatbot(), library).view
         except PageUnavailable:
             reply_view = None
     context = {"chatbot": page.chatbot, "reply_view": reply_view, "label": button["label"],

@@ -21,7 +21,7 @@ from renderers.context import Ch5Links, RenderContext
 from renderers.document import Message
 from renderers.errors import DocumentError
 from renderers.registry import RENDERERS
-from renderers.resolver import MediaResolver, PlaceholderResolver, Rendition
+from renderers.resolver import MediaNotFound, MediaResolver, PlaceholderResolver, Rendition
 
 
 class PageUnavailable(Exception):
@@ -78,19 +78,34 @@ def map_url(lat: float | None, lng: float | None, query: str | None, label: str 
     return f"https://uri.amap.com/search?keyword={quote(query or label or '')}&callnative=0"
 
 
-def build_resolver(urls: PageUrls) -> MediaResolver:
+def build_resolver(urls: PageUrls, library: MediaResolver | None = None) -> MediaResolver:
     """The one place the CH5 page resolves media.
 
-    Until the media library serves renditions, placeholders are served by this app itself
-    (never a third-party host). Swap this for the media library's resolver.
+    The page shows the CH5 renditions (``ch5_image`` …) of the document's media from the
+    media library, else the rendition the document names; media the library cannot give yet
+    (a rendition still being made) shows as a placeholder served by this app itself, never a
+    third-party host, so the page still opens.
     """
     placeholder = PlaceholderResolver(base_url=urls.media())
 
     def resolve(asset_id: str, rendition: str, /) -> Rendition:
-        # the page shows the CH5 renditions (ch5_image …) of the document's media
-        return placeholder(asset_id, "ch5_" + rendition.removeprefix("rcs_"))
+        ch5_key = "ch5_" + rendition.removeprefix("rcs_")
+        if library is not None:
+            for key in (ch5_key, rendition):
+                try:
+                    return library(asset_id, key)
+                except MediaNotFound:
+                    continue
+        return placeholder(asset_id, ch5_key)
 
     return resolve
+
+
+async def load_library(workspace_id: int, document: Message, prefix: str) -> MediaResolver:
+    """The media library's renditions of a document, served under this app's `/-/m/`."""
+    from studio.media_library.resolver import load_resolver, media_ids
+
+    return await load_resolver(workspace_id, media_ids(document), base_url=f"{prefix}/-")
 
 
 def sign_reply(secret: str, link_id: int, button_id: str) -> str:
@@ -108,7 +123,8 @@ def recipient_values(document: Message, link_values: dict[str, str]) -> dict[str
 
 
 def render_page(
-    document: Message, values: dict[str, str], urls: PageUrls, chatbot: Chatbot
+    document: Message, values: dict[str, str], urls: PageUrls, chatbot: Chatbot,
+    library: MediaResolver | None = None,
 ) -> Page:
     targets: dict[str, str] = {}
 
@@ -118,7 +134,7 @@ def render_page(
 
     context = RenderContext(
         variables=values,
-        resolver=build_resolver(urls),
+        resolver=build_resolver(urls, library),
         links=Ch5Links(track=track, reply=urls.reply, ics=urls.ics, map=map_url),
     )
     try:
@@ -172,7 +188,9 @@ class PageCache:
             return entry[1]
         document, chatbot = await loader(link.message_version_id, link.workspace_id)
         urls = PageUrls(prefix, link.code)
-        page = render_page(document, recipient_values(document, link.variables), urls, chatbot)
+        library = await load_library(link.workspace_id, document, prefix)
+        values = recipient_values(document, link.variables)
+        page = render_page(document, values, urls, chatbot, library)
         if len(self._entries) >= self._max:
             self._entries.clear()
         self._entries[key] = (now + self.ttl, page)
