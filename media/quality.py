@@ -21,8 +21,11 @@ def ssim(
     options: TranscodeOptions | None = None,
     duration: float | None = None,
     on_progress: ProgressCallback | None = None,
-) -> float:
+) -> float | None:
     """Mean SSIM (all planes) of ``distorted`` against ``reference`` scaled to width×height.
+
+    None when ffmpeg gives no score (a picture smaller than SSIM's window, a few pixels wide):
+    the rendition is still good, its quality is just not measurable.
 
     ``reference_filters`` (e.g. ``fps=25``) are applied to the reference before scaling, so it is
     prepared the same way as the rendition was.
@@ -41,8 +44,8 @@ def ssim(
         on_progress=on_progress,
     )
     match = _ALL.search(run.stderr)
-    if match is None:  # pragma: no cover - ffmpeg always prints the summary on success
-        raise RuntimeError("ffmpeg printed no SSIM summary")
+    if match is None:
+        return None
     return float(match.group(1))
 
 
@@ -54,7 +57,7 @@ def ssim_image(
     height: int,
     *,
     options: TranscodeOptions | None = None,
-) -> float:
+) -> float | None:
     """SSIM of an encoded image (first frame if animated) against a same-size PNG reference."""
     return ssim(
         Input(reference_png, "png_pipe"),

@@ -110,3 +110,13 @@ def test_unreachable_budget_writes_nothing(photo: Path, tmp_path: Path) -> None:
 def test_video_is_the_wrong_kind(clip: Path, tmp_path: Path) -> None:
     with pytest.raises(WrongKind):
         fit_image(clip, Budget(1000, formats=ANY), tmp_path / "out")
+
+
+def test_picture_smaller_than_the_ssim_window_fits_without_a_score(tmp_path: Path) -> None:
+    from media.fit import fit as fit_profile
+
+    src = tmp_path / "tiny.png"
+    Image.new("RGB", (4, 4), (9, 90, 200)).save(src)
+    result = fit_profile(src, "ch5_image", tmp_path / "tiny.out")
+    assert (result.width, result.height) == (4, 4)
+    assert result.quality is None and result.size == (tmp_path / "tiny.out").stat().st_size
