@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,36 +17,18 @@ import pytest
 
 from renderers import codec, rcs
 from renderers.context import RenderContext
+from tests.browser.support import ARGS, ARTIFACTS, CHROMIUM, ROOT, free_port, need_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 OWNER = ("owner@example.cn", "owner password 1")
 REVIEWER = ("reviewer@example.cn", "reviewer password 1")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def _need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail("/usr/bin/chromium is missing in CI (apt-get install chromium)")
-    pytest.skip("/usr/bin/chromium is not installed on this machine")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    _need_chromium()
-    port = _free_port()
+    need_chromium()
+    port = free_port()
     env = {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"),
            "DATABASE_URL": f"sqlite://{tmp_path / 'studio.sqlite3'}"}
     log = (tmp_path / "server.log").open("wb")

@@ -1,0 +1,31 @@
+"""What the browser tests share: Debian's Chromium, its flags, a free port, artifacts."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+#: without the background-networking flags Chromium keeps dialling out on this closed network
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def need_chromium() -> None:
+    """Skip without Chromium, except in CI (CI=true), where its absence is a failure."""
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("/usr/bin/chromium is missing in CI (apt-get install chromium)")
+    pytest.skip("/usr/bin/chromium is not installed on this machine")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
