@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = sub.add_parser(name, help=help_text, add_help=False)
         p.add_argument("rest", nargs=argparse.REMAINDER)
-        p.set_defaults(func=_delegate(module), prefix=name)
+        p.set_defaults(func=_delegate(module))
     return parser
 
 
@@ -195,8 +195,6 @@ def main(argv: list[str] | None = None) -> int:
         args.rest = [*args.rest, *extra]
     if args.command in ("render", "validate"):
         args.rest = [args.command, *args.rest]
-    elif args.command == "media":
-        args.rest = list(args.rest)
     settings = Settings.from_env()
     return int(args.func(args, settings))
 

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import contextvars
 import gettext as _gettext
-from collections.abc import Iterable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
-from babel import Locale, negotiate_locale
+from babel import negotiate_locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -78,10 +77,3 @@ def _parse_accept_language(header: str) -> list[str]:
     items.sort(key=lambda item: -item[0])
     return [lang for _, lang in items]
 
-
-def display_name(locale: str) -> str:
-    return Locale.parse(locale).get_display_name(locale) or locale
-
-
-def available() -> Iterable[tuple[str, str]]:
-    return ((code, display_name(code)) for code in SUPPORTED)
