@@ -114,12 +114,18 @@ VIDEO_SMS = Profile(
     max_fps=25.0,
     max_audio_bitrate=64_000,
 )
+VIDEO_SMS_AUDIO = Profile(
+    "video_sms_audio", Kind.AUDIO, Budget(500_000, max_duration=90.0, formats=("mp3",)),
+    "视频短信中的音频：运营商只接受 MP3，不超过 500 KB、90 秒（计入 1.8 MB 总量）。",
+    "Audio in a video SMS: carriers accept MP3 only; at most 500 KB and 90 s (counts toward "
+    "the 1.8 MB total).",
+)
 
 PROFILES: dict[str, Profile] = {
     p.name: p
     for p in (
         RCS_IMAGE, RCS_VIDEO, RCS_AUDIO, THUMBNAIL, CH5_IMAGE, CH5_IMAGE_2X, CH5_VIDEO,
-        CH5_POSTER, VIDEO_SMS,
+        CH5_POSTER, VIDEO_SMS, VIDEO_SMS_AUDIO,
     )
 }
 
@@ -128,7 +134,8 @@ PROFILES: dict[str, Profile] = {
 DEFAULT_RENDITIONS: dict[Kind, tuple[str, ...]] = {
     Kind.IMAGE: ("thumbnail", "rcs_image", "ch5_image", "ch5_image_2x"),
     Kind.VIDEO: ("thumbnail", "ch5_poster", "rcs_video", "ch5_video"),
-    Kind.AUDIO: ("rcs_audio",),
+    #: video_sms_audio: the MP3 a video SMS audio frame needs (rcs_audio may be M4A)
+    Kind.AUDIO: ("rcs_audio", "video_sms_audio"),
 }
 
 

@@ -23,7 +23,7 @@ _THUMB_ORDER = ("thumbnail", "ch5_poster", "ch5_image", "rcs_image")
 _PREVIEW_ORDER = {
     AssetKind.IMAGE: ("ch5_image_2x", "rcs_image", "ch5_image"),
     AssetKind.VIDEO: ("ch5_video", "rcs_video"),
-    AssetKind.AUDIO: ("rcs_audio",),
+    AssetKind.AUDIO: ("rcs_audio", "video_sms_audio"),
 }
 
 

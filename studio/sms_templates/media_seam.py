@@ -2,7 +2,8 @@
 
 Frames refer to a media asset id and a rendition key: `video_sms` for video (the library
 makes it within the template's byte share; a re-fit makes a newer, smaller one, which the
-resolver then prefers), `ch5_image` for images, `rcs_audio` for audio. Saving a template
+resolver then prefers), `ch5_image` for images, `video_sms_audio` (MP3, the one audio format
+the video SMS profile accepts) for audio. Saving a template
 records its assets as used (`AssetUse`), so the library refuses to delete them.
 """
 
@@ -23,7 +24,7 @@ from studio.media_library.renditions import profile_for
 from studio.models.media import AssetStatus, MediaAsset, Rendition
 from studio.settings import Settings
 
-FRAME_RENDITIONS = {"image": "ch5_image", "video": "video_sms", "audio": "rcs_audio"}
+FRAME_RENDITIONS = {"image": "ch5_image", "video": "video_sms", "audio": "video_sms_audio"}
 USER_TYPE = "video_sms_template"
 
 

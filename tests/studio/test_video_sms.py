@@ -30,7 +30,7 @@ IMAGE = Rendition("https://m.example.cn/1.jpg", "image/jpeg", 150_000, 640, 480)
 VIDEO = Rendition("https://m.example.cn/2.mp4", "video/mp4", 1_400_000, 640, 360, 12.0)
 RESOLVER = DictResolver({("1", "ch5_image"): IMAGE, ("2", "video_sms"): VIDEO,
                          ("3", "video_sms"): Rendition("u", "video/mp4", 1_700_000),
-                         ("4", "rcs_audio"): Rendition("u", "audio/wav", 10_000)})
+                         ("4", "video_sms_audio"): Rendition("u", "audio/wav", 10_000)})
 
 
 def _draft(*frames: video.FrameDraft, profile: str = "video_sms", name: str = "双11",
