@@ -53,6 +53,17 @@ class TrackingOptions:
     #: days raw visit rows are kept (rollups are kept for ever); 0 = for ever
     raw_visit_days: int = 400
 
+    @classmethod
+    def from_env(cls, env: Config) -> TrackingOptions:
+        return cls(
+            trusted_proxies=_split(env("H5_TRUSTED_PROXIES", default="")),
+            link_cache_seconds=env("H5_LINK_CACHE_SECONDS", cast=float, default=5.0),
+            flush_size=env("H5_FLUSH_SIZE", cast=int, default=500),
+            flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
+            not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
+            raw_visit_days=max(0, env("VISIT_RETENTION_DAYS", cast=int, default=400)),
+        )
+
 
 @dataclass(frozen=True)
 class MediaOptions:
@@ -181,13 +192,7 @@ class Settings:
                 login_max_failures=env("STUDIO_LOGIN_MAX_FAILURES", cast=int, default=5),
                 https_only=env("STUDIO_HTTPS_ONLY", cast=bool, default=False),
             ),
-            tracking=TrackingOptions(
-                trusted_proxies=_split(env("H5_TRUSTED_PROXIES", default="")),
-                link_cache_seconds=env("H5_LINK_CACHE_SECONDS", cast=float, default=5.0),
-                flush_size=env("H5_FLUSH_SIZE", cast=int, default=500),
-                flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
-                not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
-            ),
+            tracking=TrackingOptions.from_env(env),
             sending=SendingOptions.from_env(env),
             media=MediaOptions(
                 upload_max_bytes=env("STUDIO_UPLOAD_MAX_BYTES", cast=int, default=200_000_000),
