@@ -70,6 +70,18 @@ class DeliveryStatus(StrEnum):
                 "skipped": "未发送"}[self.value]
 
 
+class BatchKind(StrEnum):
+    """What a batch sends: a 5G message version, or an approved text / video SMS template."""
+
+    RCS = "rcs"
+    SMS = "sms"
+    VIDEO_SMS = "video_sms"
+
+    @property
+    def label_zh(self) -> str:
+        return {"rcs": "5G消息", "sms": "短信模板", "video_sms": "视频短信模板"}[self.value]
+
+
 class SendBatch(Model):
     id = fields.IntField(primary_key=True)
     workspace = fields.ForeignKeyField(
@@ -83,6 +95,12 @@ class SendBatch(Model):
         on_delete=fields.SET_NULL,
     )
     message_id = fields.IntField(null=True)
+    kind = fields.CharEnumField(BatchKind, max_length=12, default=BatchKind.RCS)
+    #: the text or video SMS template sent (kind sms or video_sms) and its approved version
+    template_id = fields.IntField(null=True)
+    template_version = fields.IntField(null=True)
+    #: the approved template snapshot sent (text or frames, signature, variables, links)
+    content = fields.JSONField(default=dict)
     #: 模板名称 at creation (the message or template name)
     template_name = fields.CharField(max_length=100, default="")
     category = fields.CharEnumField(Category, max_length=16, default=Category.MARKETING)
@@ -135,8 +153,10 @@ class Delivery(Model):
     #: 5G capable, as the gateway answered (null until asked)
     capable = fields.BooleanField(null=True)
     channel = fields.CharEnumField(Channel, max_length=12, default=Channel.NONE)
+    #: mobile, unicom or telecom by number prefix (templates need that carrier to approve)
+    carrier = fields.CharField(max_length=8, default="")
     status = fields.CharEnumField(DeliveryStatus, max_length=12, default=DeliveryStatus.QUEUED)
-    #: opted_out | capped | no_fallback | cancelled | rejected
+    #: opted_out | capped | no_fallback | cancelled | carrier
     skip_reason = fields.CharField(max_length=16, default="")
     link_code = fields.CharField(max_length=64, default="")
     error_code = fields.CharField(max_length=32, default="")
@@ -234,3 +254,26 @@ class RejectedRow(Model):
 
     class Meta:
         table = "rejected_row"
+
+
+class SendSettings(Model):
+    """The sending rules of a workspace (one row, created on first save, env defaults)."""
+
+    id = fields.IntField(primary_key=True)
+    workspace = fields.ForeignKeyField(
+        "studio.Workspace", related_name="send_settings", on_delete=fields.CASCADE, unique=True
+    )
+    #: marketing batches send only inside this local window, HH:MM-HH:MM
+    marketing_window = fields.CharField(max_length=11, default="09:00-20:00")
+    #: marketing messages per number per 24 h (0 = no cap)
+    marketing_cap_per_day = fields.IntField(default=1)
+    #: verification messages per number per hour (0 = no cap)
+    verification_cap_per_hour = fields.IntField(default=10)
+    #: days recipient numbers are kept on delivery rows (0 = for ever)
+    phone_retention_days = fields.IntField(default=180)
+    #: days raw visits are kept (0 = for ever), the hourly rollups stay
+    visit_retention_days = fields.IntField(default=400)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "send_settings"
