@@ -94,4 +94,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.settings = settings
     app.state.runner = runner
+    #: the embedded h5 app's caches: studio edits drop a short code from them at once
+    app.state.h5 = h5_lifecycle.state
     return app

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from studio.errors import FormInvalid
+from studio.errors import Conflict, FormInvalid
 from studio.links.codes import (
     DEFAULT_LENGTH,
     PERSONAL_LENGTH,
@@ -138,6 +138,14 @@ async def update_link(
     link.disabled = changes.disabled
     await link.save()
     return changed
+
+
+async def delete_link(link: ShortLink) -> None:
+    """Delete a link the studio made, with its raw visits; its statistics rollups stay.
+    A send batch's personalised link is in recipients' messages: disable it instead."""
+    if link.batch_id is not None:
+        raise Conflict("发送批次生成的个性化短链不能删除，可以停用")
+    await link.delete()
 
 
 @dataclass(frozen=True)

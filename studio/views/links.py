@@ -11,9 +11,10 @@ from starlette.routing import Route
 from studio import audit
 from studio.errors import FormInvalid, NotFound
 from studio.links import forms
+from studio.links.cache import forget_cached
 from studio.links.listing import LinkQuery, list_links
 from studio.links.qr import qr_bytes
-from studio.links.service import bulk_create, create_link, update_link
+from studio.links.service import bulk_create, create_link, delete_link, update_link
 from studio.links.urls import short_url
 from studio.models.links import LinkTargetChange, ShortLink
 from studio.roles import Perm
@@ -54,6 +55,8 @@ async def link_new(request: Request, ctx: Ctx) -> Response:
             return render(request, "studio/link_new.html", {
                 "values": values, "errors": exc.errors,
                 "choices": await forms.approved_choices(ctx)}, status=422)
+        # a custom code may have been tried (and cached as unknown) before it existed
+        forget_cached(request.app.state, link.code)
         await audit.record("link.create", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
                            ip=ctx.ip, obj=link)
         return see_other(request, str(request.url_for("studio:link_detail", id=link.id)))
@@ -92,6 +95,7 @@ async def link_detail(request: Request, ctx: Ctx) -> Response:
         except FormInvalid as exc:
             errors, status = exc.errors, 422
         else:
+            forget_cached(request.app.state, link.code)
             await audit.record("link.update", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
                                ip=ctx.ip, obj=link, detail={"target_changed": changed})
             return see_other(request, str(request.url_for("studio:link_detail", id=link.id)))
@@ -99,6 +103,16 @@ async def link_detail(request: Request, ctx: Ctx) -> Response:
     return render(request, "studio/link_detail.html", {
         "link": link, "url": _url(request, link.code), "values": values, "errors": errors,
         "history": history, "choices": await forms.approved_choices(ctx)}, status=status)
+
+
+@login_required(Perm.EDIT_CONTENT)
+async def link_delete(request: Request, ctx: Ctx) -> Response:
+    link = await get_scoped(ShortLink, ctx, request.path_params["id"])
+    await delete_link(link)
+    forget_cached(request.app.state, link.code)
+    await audit.record("link.delete", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
+                       ip=ctx.ip, obj=link, detail={"code": link.code})
+    return see_other(request, str(request.url_for("studio:links")))
 
 
 @login_required(Perm.READ_CONTENT)
@@ -119,4 +133,5 @@ routes = [
     Route("/links/bulk", link_bulk, methods=["POST"], name="link_bulk"),
     Route("/links/{id}", link_detail, methods=["GET", "POST"], name="link_detail"),
     Route("/links/{id}/qr.{fmt}", link_qr, name="link_qr"),
+    Route("/links/{id}/delete", link_delete, methods=["POST"], name="link_delete"),
 ]
