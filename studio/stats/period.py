@@ -30,12 +30,16 @@ class Period:
     end: date  #: last local day, included
     tz: str
     granularity: Granularity = Granularity.DAY
+    #: the local date the period was asked on: months ended before it are closed (their
+    #: distinct counts no longer change and may be kept); None = treat every month as open
+    today: date | None = None
 
     @classmethod
     def parse(
         cls, values: dict[str, str], tz: str, today: date, default_days: int = 7
     ) -> Period:
-        """From query values `from`, `to`, `by`; bad or missing values fall back quietly."""
+        """From query values `from`, `to`, `by`; bad or missing values fall back quietly.
+        By the month, the period starts on the first of its first month (whole months)."""
         end = _date(values.get("to")) or today
         start = _date(values.get("from")) or end - timedelta(days=default_days - 1)
         if start > end:
@@ -46,7 +50,9 @@ class Period:
             by = Granularity(values.get("by", ""))
         except ValueError:
             by = Granularity.HOUR if start == end else Granularity.DAY
-        return cls(start, end, tz, by)
+        if by is Granularity.MONTH:
+            start = start.replace(day=1)
+        return cls(start, end, tz, by, today)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -76,6 +82,25 @@ class Period:
         if self.granularity is Granularity.MONTH:
             return local.strftime("%Y-%m")
         return local.strftime("%Y-%m-%d")
+
+    def months(self) -> list[tuple[int, int, int]]:
+        """(yyyymm, first day, last day) of every month the period touches, each clipped to
+        the period, days as yyyymmdd."""
+        months = []
+        first = self.start
+        while first <= self.end:
+            following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+            last = min(following - timedelta(days=1), self.end)
+            months.append((first.year * 100 + first.month, day_int(first), day_int(last)))
+            first = following
+        return months
+
+    def is_closed(self, last_day: int) -> bool:
+        """True when local day `last_day` (yyyymmdd) ended more than a whole day before
+        `today`: the writer flushes within seconds, so its rollup rows no longer change."""
+        if self.today is None:
+            return False
+        return last_day < day_int(self.today - timedelta(days=1))
 
     def day_bucket(self, day: int) -> str:
         d = date(day // 10000, day // 100 % 100, day % 100)

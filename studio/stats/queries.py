@@ -1,7 +1,7 @@
 """Statistics queries over the rollups (never the raw visit table).
 
-Every function takes the workspace id; counters are filtered by it. The UV/IP tables are
-read by scope through their unique index only, so the caller checks the scope belongs to the
+Every function takes the workspace id; counters are filtered by it. UV and IP数 come from
+`studio.stats.uniques`, which reads by scope only: the caller checks the scope belongs to the
 workspace first (`studio.stats.pages.load_subject`).
 """
 
@@ -11,19 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.connection import get_connection
-
+from studio.stats import uniques
 from studio.stats.period import Granularity, Period
+from studio.stats.sql import rows
 
 DIMENSIONS = ("device", "os", "browser", "referrer")
-
-
-async def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    conn = get_connection("default")
-    if conn.capabilities.dialect == "postgres":
-        parts = sql.split("?")
-        sql = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
-    return list(await conn.execute_query_dict(sql, params))
 
 
 @dataclass(frozen=True)
@@ -48,70 +40,48 @@ class Point:
 
 
 def _scope_where(workspace_id: int, scope: str, scope_id: int) -> tuple[str, list[Any]]:
-    return "workspace_id = ? AND scope = ? AND scope_id = ?", [workspace_id, scope, scope_id]
-
-
-def _unique_where(scope: str, scope_id: int) -> tuple[str, list[Any]]:
-    """The visitor and IP tables are read through their unique index alone (index-only: a
-    workspace filter would fetch every row). Callers pass a scope already checked to belong
-    to the workspace (`pages.load_subject`, or the workspace itself)."""
-    return "scope = ? AND scope_id = ?", [scope, scope_id]
+    # the unary plus keeps SQLite off the (workspace_id, scope, hour) index, which would
+    # read every link's hours of the workspace: the scope's own index is the one to use
+    return "+workspace_id = ? AND scope = ? AND scope_id = ?", [workspace_id, scope, scope_id]
 
 
 async def totals(workspace_id: int, scope: str, scope_id: int, period: Period) -> Totals:
     where, params = _scope_where(workspace_id, scope, scope_id)
     first, last = period.hours
-    sums = await _rows(
+    sums = await rows(
         "SELECT COALESCE(SUM(pv),0) AS pv, COALESCE(SUM(bots),0) AS bots, "
         "COALESCE(SUM(clicks),0) AS clicks, COALESCE(SUM(replies),0) AS replies, "
         "COALESCE(SUM(expired),0) AS expired FROM visit_hourly "
         f"WHERE {where} AND hour >= ? AND hour < ?", [*params, first, last])
-    unique, unique_params = _unique_where(scope, scope_id)
-    days = [*unique_params, period.start_day, period.end_day]
-    uv = await _rows(
-        "SELECT COUNT(DISTINCT key) AS n FROM unique_visitor "
-        f"WHERE {unique} AND day >= ? AND day <= ?", days)
-    ip = await _rows(
-        "SELECT COUNT(DISTINCT ip_hash) AS n FROM unique_ip "
-        f"WHERE {unique} AND day >= ? AND day <= ?", days)
+    unique = await uniques.over_range(scope, scope_id, period.start_day, period.end_day)
     s = sums[0]
-    return Totals(pv=int(s["pv"]), uv=int(uv[0]["n"]), ip=int(ip[0]["n"]), bots=int(s["bots"]),
+    return Totals(pv=int(s["pv"]), uv=unique.uv, ip=unique.ip, bots=int(s["bots"]),
                   clicks=int(s["clicks"]), replies=int(s["replies"]), expired=int(s["expired"]))
-
-
-async def _distinct_by_bucket(
-    table: str, column: str, where: str, params: list[Any], period: Period
-) -> dict[str, int]:
-    days = [*params, period.start_day, period.end_day]
-    if period.granularity is Granularity.MONTH:
-        rows = await _rows(
-            f"SELECT day / 100 AS month, COUNT(DISTINCT {column}) AS n FROM {table} "
-            f"WHERE {where} AND day >= ? AND day <= ? GROUP BY day / 100", days)
-        return {f"{r['month'] // 100:04d}-{r['month'] % 100:02d}": int(r["n"]) for r in rows}
-    rows = await _rows(
-        f"SELECT day, COUNT(DISTINCT {column}) AS n FROM {table} "
-        f"WHERE {where} AND day >= ? AND day <= ? GROUP BY day", days)
-    return {period.day_bucket(int(r["day"])): int(r["n"]) for r in rows}
 
 
 async def series(workspace_id: int, scope: str, scope_id: int, period: Period) -> list[Point]:
     where, params = _scope_where(workspace_id, scope, scope_id)
     first, last = period.hours
-    rows = await _rows(
+    hourly = await rows(
         "SELECT hour, pv, bots, clicks FROM visit_hourly "
         f"WHERE {where} AND hour >= ? AND hour < ?", [*params, first, last])
     sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row in rows:
+    for row in hourly:
         bucket = sums[period.bucket(int(row["hour"]))]
         bucket[0] += int(row["pv"])
         bucket[1] += int(row["bots"])
         bucket[2] += int(row["clicks"])
     by_hour = period.granularity is Granularity.HOUR
-    unique, unique_params = _unique_where(scope, scope_id)
-    uv = {} if by_hour else await _distinct_by_bucket(
-        "unique_visitor", "key", unique, unique_params, period)
-    ip = {} if by_hour else await _distinct_by_bucket(
-        "unique_ip", "ip_hash", unique, unique_params, period)
+    uv: dict[str, int] = {}
+    ip: dict[str, int] = {}
+    if period.granularity is Granularity.MONTH:
+        for month, counts in (await uniques.monthly(workspace_id, scope, scope_id, period)).items():
+            label = f"{month // 100:04d}-{month % 100:02d}"
+            uv[label], ip[label] = counts
+    elif period.granularity is Granularity.DAY:
+        for day, counts in (await uniques.daily(workspace_id, scope, scope_id, period)).items():
+            label = period.day_bucket(day)
+            uv[label], ip[label] = counts
     points = []
     for label in period.buckets():
         pv, bots, clicks = sums.get(label, (0, 0, 0))
@@ -125,12 +95,12 @@ async def breakdown(
 ) -> list[tuple[str, int]]:
     """(value, count) of one dimension over the period, biggest first."""
     where, params = _scope_where(workspace_id, scope, scope_id)
-    rows = await _rows(
+    found = await rows(
         "SELECT value, SUM(count) AS n FROM visit_dim "
         f"WHERE {where} AND dim = ? AND day >= ? AND day <= ? GROUP BY value "
         "ORDER BY n DESC, value LIMIT 50",
         [*params, dim, period.start_day, period.end_day])
-    return [(str(r["value"]), int(r["n"])) for r in rows]
+    return [(str(r["value"]), int(r["n"])) for r in found]
 
 
 @dataclass(frozen=True)
@@ -142,11 +112,22 @@ class TopLink:
 
 
 async def top_links(workspace_id: int, period: Period, limit: int = 10) -> list[TopLink]:
-    first, last = period.hours
-    rows = await _rows(
-        "SELECT scope_id, SUM(pv) AS pv, SUM(bots) AS bots, SUM(clicks) AS clicks "
-        "FROM visit_hourly WHERE workspace_id = ? AND scope = 'l' AND hour >= ? AND hour < ? "
+    """The links with the most opens in the period. Opens per link and day are the sum of its
+    ``device`` breakdown rows (the writer counts each non-bot open once per dimension), a
+    much smaller table than the hourly one; bots and clicks are then read for those few."""
+    top = await rows(
+        "SELECT scope_id, SUM(count) AS pv FROM visit_dim WHERE workspace_id = ? "
+        "AND scope = 'l' AND dim = 'device' AND day >= ? AND day <= ? "
         "GROUP BY scope_id ORDER BY pv DESC, scope_id LIMIT ?",
-        [workspace_id, first, last, limit])
-    return [TopLink(int(r["scope_id"]), int(r["pv"]), int(r["bots"]), int(r["clicks"]))
-            for r in rows]
+        [workspace_id, period.start_day, period.end_day, limit])
+    if not top:
+        return []
+    ids = [int(r["scope_id"]) for r in top]
+    first, last = period.hours
+    marks = ", ".join("?" * len(ids))
+    others = await rows(
+        "SELECT scope_id, SUM(bots) AS bots, SUM(clicks) AS clicks FROM visit_hourly "
+        f"WHERE +workspace_id = ? AND scope = 'l' AND scope_id IN ({marks}) "
+        "AND hour >= ? AND hour < ? GROUP BY scope_id", [workspace_id, *ids, first, last])
+    extra = {int(r["scope_id"]): (int(r["bots"]), int(r["clicks"])) for r in others}
+    return [TopLink(i, int(r["pv"]), *extra.get(i, (0, 0))) for i, r in zip(ids, top, strict=True)]
