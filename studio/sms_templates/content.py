@@ -19,6 +19,51 @@ _BAD_SCHEME = re.compile(r"\b(javascript|data|vbscript|file)\s*:", re.IGNORECASE
 
 
 @dataclass(frozen=True)
+class Caret:
+    """Where the author's cursor was when asking to insert something: a text field's name and
+    an offset in code points (sent by static/sms-insert-1.js). Without JavaScript there is
+    none and the piece is appended at the end."""
+
+    field: str = ""
+    at: int | None = None
+
+    @classmethod
+    def from_form(cls, form: dict[str, str]) -> Caret:
+        raw = form.get("caret_at", "").strip()
+        return cls(form.get("caret_field", "")[:40], int(raw) if raw.isdigit() else None)
+
+    def offset_in(self, field: str, text: str) -> int | None:
+        """The offset when the caret was in `field` and still inside `text`, else None."""
+        if self.field != field or self.at is None or self.at > len(text):
+            return None
+        return self.at
+
+
+NO_CARET = Caret()
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send a textarea's line breaks as CRLF; a phone shows (and bills) one."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def insert_at(text: str, piece: str, at: int | None, *, spaced: bool = False) -> tuple[str, int]:
+    """`text` with `piece` inserted at `at` (appended when None); also the offset just after it.
+
+    `spaced` (links) keeps a space on both sides, so a phone does not read the characters
+    around it as part of the URL.
+    """
+    at = len(text) if at is None else max(0, min(at, len(text)))
+    before, after = text[:at], text[at:]
+    if spaced:
+        if before and not before[-1].isspace():
+            piece = " " + piece
+        if not after or not after[0].isspace():
+            piece = piece + " "
+    return before + piece + after, len(before) + len(piece)
+
+
+@dataclass(frozen=True)
 class Variable:
     name: str
     sample: str = ""

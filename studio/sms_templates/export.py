@@ -2,8 +2,9 @@
 each text frame as a UTF-8 file and every media file, within the profile's total.
 
 `presentation.smil` has one `<par>` per frame, in order, each referring to one file of the zip
-(`<text>`, `<img>`, `<video>` or `<audio>`); `template.json` carries the name, title and
-signature for the person uploading the package to the carrier's console.
+(`<text>`, `<img>`, `<video>` or `<audio>`); `template.json` carries the name, title,
+signature, approved version and variables (written `{{name}}` in the text files) for the person
+uploading the package to the carrier's console.
 """
 
 from __future__ import annotations
@@ -61,7 +62,8 @@ def smil(entries: list[tuple[str, str, int]]) -> bytes:
 
 
 def build_package(*, name: str, title: str, signature: str, frames: list[PackFrame],
-                  max_bytes: int) -> bytes:
+                  max_bytes: int, version: int | None = None,
+                  variables: list[str] | None = None) -> bytes:
     """The zip as bytes; refuses a missing media file or a total over `max_bytes`."""
     files: list[tuple[str, bytes]] = []
     entries: list[tuple[str, str, int]] = []
@@ -81,8 +83,9 @@ def build_package(*, name: str, title: str, signature: str, frames: list[PackFra
     if total > max_bytes:
         raise ExportRefused(f"所有帧合计 {total:,} 字节，超出上限 {max_bytes:,} 字节 "
                             f"{total - max_bytes:,} 字节，不能导出")
-    meta = {"name": name, "title": title, "signature": signature, "total_bytes": total,
-            "frames": [name for name, _ in files]}
+    meta = {"name": name, "title": title, "signature": signature, "version": version,
+            "variables": variables or [], "total_bytes": total,
+            "frames": [file_name for file_name, _ in files]}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(SMIL_NAME, smil(entries))

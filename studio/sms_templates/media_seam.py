@@ -48,18 +48,55 @@ async def assets(workspace_id: int, kind: str, limit: int = 50) -> list[AssetCho
     return [AssetChoice(str(r.id), r.name, r.kind.value) for r in rows]
 
 
-async def rendition_files(workspace_id: int, storage: LocalStorage,
-                          refs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Path]:
-    """Local files of the newest rendition of each (asset id, rendition key), for export."""
-    found: dict[tuple[str, str], Path] = {}
-    for asset_id, key in refs:
-        if not asset_id.isdigit():
+@dataclass(frozen=True)
+class FrameFile:
+    """The stored file of one media frame's rendition (for the carrier package)."""
+
+    rendition_id: int
+    path: Path | None  #: None when the file is missing from storage
+    mime: str
+    duration: float | None
+
+
+async def _newest(workspace_id: int, asset_id: int, key: str) -> Rendition | None:
+    return await Rendition.filter(workspace_id=workspace_id, asset_id=asset_id,
+                                  profile=key).order_by("-created_at", "-id").first()
+
+
+async def pin_renditions(workspace_id: int, frames: Iterable[object]) -> list[object]:
+    """The frames JSON with each media frame's current rendition id added (`rendition_id`).
+
+    Kept in the approved snapshot, so the approved version keeps exactly these files even when
+    a re-fit (for this or another template) later makes a newer rendition of the same asset.
+    """
+    pinned: list[object] = []
+    for frame in frames:
+        media = frame.get("media") if isinstance(frame, dict) else None
+        if not isinstance(frame, dict) or not isinstance(media, dict) or not str(
+                media.get("asset_id", "")).isdigit():
+            pinned.append(frame)
             continue
-        row = await Rendition.filter(workspace_id=workspace_id, asset_id=int(asset_id),
-                                     profile=key).order_by("-created_at", "-id").first()
-        if row is not None and storage.exists(row.storage_key):
-            found[(asset_id, key)] = storage.path(row.storage_key)
-    return found
+        row = await _newest(workspace_id, int(media["asset_id"]), str(media.get("rendition")))
+        pinned.append({**frame, "media": {**media, "rendition_id": row.id if row else None}})
+    return pinned
+
+
+async def frame_file(workspace_id: int, storage: LocalStorage, media: object
+                     ) -> FrameFile | None:
+    """The pinned rendition of a snapshot's media frame (the newest one for a snapshot made
+    before pinning); None when the asset or rendition is gone."""
+    if not isinstance(media, dict) or not str(media.get("asset_id", "")).isdigit():
+        return None
+    asset_id, pinned = int(media["asset_id"]), media.get("rendition_id")
+    if isinstance(pinned, int):
+        row = await Rendition.filter(id=pinned, workspace_id=workspace_id,
+                                     asset_id=asset_id).first()
+    else:
+        row = await _newest(workspace_id, asset_id, str(media.get("rendition")))
+    if row is None:
+        return None
+    path = storage.path(row.storage_key) if storage.exists(row.storage_key) else None
+    return FrameFile(row.id, path, row.mime, row.duration)
 
 
 async def record_uses(workspace_id: int, template_id: int, asset_ids: Iterable[str],
@@ -82,3 +119,28 @@ async def request_refit(workspace_id: int, asset_id: str, share_bytes: int, sett
     await request_rendition(asset, profile_for("video_sms", share_bytes),
                             JobMedia.from_settings(settings), now=now, share_bytes=share_bytes)
     return True
+
+
+async def ensure_rendition(workspace_id: int, kind: str, asset_id: str, settings: Settings,
+                           now: datetime) -> bool:
+    """Queue a frame's rendition when a ready asset has none yet (a video's `video_sms`, which
+    uploads do not make, or the MP3 of audio uploaded before it was made by default).
+    True when a job was queued."""
+    key = FRAME_RENDITIONS.get(kind)
+    if key is None or not asset_id.isdigit():
+        return False
+    asset = await MediaAsset.filter(id=int(asset_id), workspace_id=workspace_id, kind=kind,
+                                    status=AssetStatus.READY).first()
+    if asset is None or await Rendition.filter(workspace_id=workspace_id, asset_id=asset.id,
+                                               profile=key).exists():
+        return False
+    await request_rendition(asset, profile_for(key), JobMedia.from_settings(settings), now=now)
+    return True
+
+
+async def asset_names(workspace_id: int, asset_ids: Iterable[str]) -> dict[str, str]:
+    """Names of the workspace's assets among `asset_ids` (for the frame list)."""
+    ids = [int(a) for a in asset_ids if a.isdigit()]
+    rows = await MediaAsset.filter(workspace_id=workspace_id, id__in=ids).values_list("id",
+                                                                                      "name")
+    return {str(pk): str(name) for pk, name in rows}

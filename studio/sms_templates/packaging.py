@@ -1,16 +1,15 @@
-"""A video SMS template's phone view and its carrier package, from the stored frames."""
+"""A video SMS template's phone view (of the draft or the approved version) and its carrier
+package (always of the approved version)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from media.storage import LocalStorage
 from renderers.resolver import MediaNotFound, MediaResolver, Rendition
 from studio.models.templates import VideoSmsTemplate
 from studio.sms_templates import content, export, media_seam
-from studio.sms_templates.sms import signature_text
 from studio.sms_templates.video import PROFILES, VideoDraft
 
 
@@ -36,8 +35,8 @@ def _rendition(resolver: MediaResolver, asset_id: str, kind: str) -> Rendition |
         return None
 
 
-async def phone_view(workspace_id: int, row: VideoSmsTemplate, draft: VideoDraft,
-                     wanted: Mapping[str, str], resolver: MediaResolver) -> PhoneView:
+def phone_view(draft: VideoDraft, signature: str, wanted: Mapping[str, str],
+               resolver: MediaResolver) -> PhoneView:
     """What a phone shows: 【签名】 and the title, then each frame in order, variables filled."""
     variables, _ = content.parse_variables(draft.variables)
     values = {v.name: str(wanted.get(v.name, v.sample))[:200] for v in variables}
@@ -47,30 +46,42 @@ async def phone_view(workspace_id: int, row: VideoSmsTemplate, draft: VideoDraft
                                                                           f.kind))
         for f in draft.frames
     ]
-    sig = await signature_text(workspace_id, draft.signature_id) or ""
     title = content.fill_samples(draft.title, variables, values)
-    return PhoneView(sig, title, frames, values)
+    return PhoneView(signature, title, frames, values)
 
 
-async def package(workspace_id: int, row: VideoSmsTemplate, draft: VideoDraft,
-                  resolver: MediaResolver, storage: LocalStorage,
-                  files: Mapping[tuple[str, str], Path] | None = None) -> bytes:
-    """The zip (SMIL + text files + media); `files` overrides the media library lookup."""
-    refs = [(f.asset_id, media_seam.FRAME_RENDITIONS[f.kind]) for f in draft.frames
-            if f.kind != "text"]
-    if files is None:
-        files = await media_seam.rendition_files(workspace_id, storage, refs)
+async def package(workspace_id: int, row: VideoSmsTemplate, storage: LocalStorage) -> bytes:
+    """The zip (SMIL + text files + media) of the approved version, never of a draft: the files
+    are the renditions pinned when it was approved. Refused (zh-CN) when nothing is approved."""
+    snap = row.approved
+    if not snap:
+        raise export.ExportRefused("该模板还没有审核通过的版本，不能导出；请先提交审核，"
+                                   "审核通过后再导出运营商模板包")
     frames = []
-    for f in draft.frames:
-        if f.kind == "text":
-            frames.append(export.PackFrame("text", text=f.text))
+    for index, frame in enumerate(snap.get("frames") or [], start=1):
+        kind = str(frame.get("kind", ""))
+        if kind == "text":
+            frames.append(export.PackFrame("text", text=str(frame.get("text", ""))))
             continue
-        key = (f.asset_id, media_seam.FRAME_RENDITIONS[f.kind])
-        rendition = _rendition(resolver, f.asset_id, f.kind)
-        frames.append(export.PackFrame(
-            f.kind, path=files.get(key), mime=rendition.mime if rendition else "",
-            duration=rendition.duration if rendition else None))
-    profile = PROFILES.get(draft.profile, PROFILES["video_sms"])
-    sig = await signature_text(workspace_id, draft.signature_id) or ""
-    return export.build_package(name=row.name, title=row.title, signature=sig, frames=frames,
-                                max_bytes=profile["total.max_bytes"].max_allowed)
+        found = await media_seam.frame_file(workspace_id, storage, frame.get("media"))
+        if found is None:
+            raise export.ExportRefused(f"第 {index} 帧的素材已不存在，不能导出；"
+                                       "请修改为新版本后重新选择素材并提交审核")
+        frames.append(export.PackFrame(kind, path=found.path, mime=found.mime,
+                                       duration=found.duration))
+    profile = PROFILES.get(str(snap.get("profile")), PROFILES["video_sms"])
+    variables = [str(v.get("name", "")) for v in snap.get("variables") or []]
+    return export.build_package(name=str(snap["name"]), title=str(snap["title"]),
+                                signature=str(snap.get("signature", "")), frames=frames,
+                                max_bytes=profile["total.max_bytes"].max_allowed,
+                                version=int(snap["version"]), variables=variables)
+
+
+def approved_draft(row: VideoSmsTemplate) -> VideoDraft | None:
+    """The approved snapshot as a draft (for the phone preview of what is sent)."""
+    snap = row.approved
+    if not snap:
+        return None
+    return VideoDraft.from_json(str(snap["name"]), str(snap["title"]), snap.get("signature_id"),
+                                str(snap.get("profile", "video_sms")), snap.get("variables"),
+                                snap.get("frames"))

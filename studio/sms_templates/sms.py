@@ -8,7 +8,7 @@ segment, at most 350. The numbers come from `renderers.limits.SMS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,8 @@ from studio.sms_templates.rules import Rules
 from studio.sms_templates.signatures import usable_signature
 
 NAME_MAX = 50
+#: the content textarea's name (the caret field of the insert buttons)
+TEXT_FIELD = "text"
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class SmsDraft:
     @classmethod
     def from_form(cls, form: dict[str, str]) -> SmsDraft:
         return cls(form.get("name", "")[:200], form.get("kind", ""),
-                   form.get("signature", ""), form.get("text", "")[:2000],
+                   form.get("signature", ""),
+                   content.normalise_newlines(form.get("text", ""))[:2000],
                    form.get("variables", "")[:4000])
 
     @classmethod
@@ -113,18 +116,26 @@ def append_opt_out(text: str, rules: Rules) -> str:
            f"{rules.opt_out_phrase}"
 
 
-def insert_variable(draft: SmsDraft, name: str) -> tuple[SmsDraft, str | None]:
+def insert_variable(draft: SmsDraft, name: str, caret: content.Caret = content.NO_CARET
+                    ) -> tuple[SmsDraft, content.Caret, str | None]:
+    """Declare `name` and put {{name}} at the caret (at the end without one)."""
+    if not name:
+        return draft, caret, "请填写变量名称"
     variables, error = content.parse_variables(draft.variables + "\n" + name)
     if error:
-        return draft, error
-    return SmsDraft(draft.name, draft.kind, draft.signature_id, draft.text + "{{" + name + "}}",
-                    content.variables_text(variables)), None
+        return draft, caret, error
+    text, after = content.insert_at(draft.text, "{{" + name + "}}",
+                                    caret.offset_in(TEXT_FIELD, draft.text))
+    return (replace(draft, text=text, variables=content.variables_text(variables)),
+            content.Caret(TEXT_FIELD, after), None)
 
 
-def insert_text(draft: SmsDraft, piece: str) -> SmsDraft:
-    sep = "" if not draft.text or draft.text.endswith((" ", "\n")) else " "
-    return SmsDraft(draft.name, draft.kind, draft.signature_id,
-                    f"{draft.text}{sep}{piece} ", draft.variables)
+def insert_text(draft: SmsDraft, piece: str, caret: content.Caret = content.NO_CARET
+                ) -> tuple[SmsDraft, content.Caret]:
+    """Put a link at the caret (at the end without one), a space on either side."""
+    text, after = content.insert_at(draft.text, piece, caret.offset_in(TEXT_FIELD, draft.text),
+                                    spaced=True)
+    return replace(draft, text=text), content.Caret(TEXT_FIELD, after)
 
 
 async def signature_text(workspace_id: int, raw: str) -> str | None:

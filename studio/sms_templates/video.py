@@ -69,8 +69,8 @@ class VideoDraft:
         for i in range(count):
             kind = form.get(f"frame_kind_{i}", "")
             if kind in FrameKind.__members__.values():
-                frames.append(FrameDraft(kind, form.get(f"frame_text_{i}", "")[:4000],
-                                         form.get(f"frame_asset_{i}", "")[:20]))
+                text = content.normalise_newlines(form.get(text_field(i), ""))[:4000]
+                frames.append(FrameDraft(kind, text, form.get(f"frame_asset_{i}", "")[:20]))
         return cls(form.get("name", "")[:100], form.get("title", "")[:100],
                    form.get("signature", ""), form.get("profile", "video_sms"),
                    form.get("variables", "")[:4000], tuple(frames))
@@ -93,6 +93,17 @@ class VideoDraft:
         return [f.asset_id for f in self.frames if f.kind != "text" and f.asset_id]
 
 
+def picked_asset(form: dict[str, str]) -> tuple[str, str, str] | None:
+    """The media picker's choice as (kind, "", asset id): the option value is `kind:id` (the
+    kind comes with the asset, so an image cannot become an audio frame); a bare id with
+    `new_kind` is accepted too."""
+    raw = form.get("new_asset", "").strip()
+    kind, _, ident = raw.rpartition(":") if ":" in raw else (form.get("new_kind", ""), "", raw)
+    if kind not in FRAME_RENDITIONS or not ident.isdigit():
+        return None
+    return kind, "", ident
+
+
 def apply_op(draft: VideoDraft, op: str, form: dict[str, str]) -> VideoDraft:
     """Structural edits: add, move, remove frames. Unknown ops change nothing."""
     frames = list(draft.frames)
@@ -100,8 +111,8 @@ def apply_op(draft: VideoDraft, op: str, form: dict[str, str]) -> VideoDraft:
     index = int(arg) if arg.isdigit() else -1
     if verb == "add_text":
         frames.append(FrameDraft("text"))
-    elif verb == "add_media" and form.get("new_kind") in FRAME_RENDITIONS:
-        frames.append(FrameDraft(form["new_kind"], asset_id=form.get("new_asset", "")))
+    elif verb == "add_media" and (picked := picked_asset(form)):
+        frames.append(FrameDraft(*picked))
     elif verb == "up" and 0 < index < len(frames):
         frames[index - 1], frames[index] = frames[index], frames[index - 1]
     elif verb == "down" and 0 <= index < len(frames) - 1:
@@ -111,25 +122,39 @@ def apply_op(draft: VideoDraft, op: str, form: dict[str, str]) -> VideoDraft:
     return replace(draft, frames=tuple(frames))
 
 
-def insert_in_text(draft: VideoDraft, piece: str) -> VideoDraft:
-    """Put `piece` (a CH5 link) at the end of the first text frame, adding one if needed."""
+def text_field(index: int) -> str:
+    """The form name of text frame `index` (also the caret field of the insert buttons)."""
+    return f"frame_text_{index}"
+
+
+def insert_in_text(draft: VideoDraft, piece: str, caret: content.Caret = content.NO_CARET, *,
+                   spaced: bool = True) -> tuple[VideoDraft, content.Caret]:
+    """Put `piece` at the caret of a text frame; without one at the end of the first text
+    frame, adding a text frame when there is none."""
     frames = list(draft.frames)
-    at = next((i for i, f in enumerate(frames) if f.kind == "text"), None)
+    texts = [i for i, f in enumerate(frames) if f.kind == "text"]
+    at = next((i for i in texts if caret.field == text_field(i)), texts[0] if texts else None)
     if at is None:
         frames.append(FrameDraft("text", piece))
-    else:
-        text = frames[at].text.rstrip()
-        frames[at] = FrameDraft("text", f"{text} {piece}".strip())
-    return replace(draft, frames=tuple(frames))
+        return replace(draft, frames=tuple(frames)), content.Caret(text_field(len(frames) - 1),
+                                                                   len(piece))
+    text = frames[at].text
+    new, after = content.insert_at(text, piece, caret.offset_in(text_field(at), text),
+                                   spaced=spaced)
+    frames[at] = FrameDraft("text", new)
+    return replace(draft, frames=tuple(frames)), content.Caret(text_field(at), after)
 
 
-def insert_variable(draft: VideoDraft, name: str) -> tuple[VideoDraft, str | None]:
-    """Declare `name` and put {{name}} at the end of the first text frame."""
+def insert_variable(draft: VideoDraft, name: str, caret: content.Caret = content.NO_CARET
+                    ) -> tuple[VideoDraft, content.Caret, str | None]:
+    """Declare `name` and put {{name}} at the caret of a text frame (see insert_in_text)."""
+    if not name:
+        return draft, caret, "请填写变量名称"
     variables, error = content.parse_variables(draft.variables + "\n" + name)
-    if error or not name:
-        return draft, error or "请填写变量名称"
-    with_var = insert_in_text(draft, "{{" + name + "}}")
-    return replace(with_var, variables=content.variables_text(variables)), None
+    if error:
+        return draft, caret, error
+    with_var, after = insert_in_text(draft, "{{" + name + "}}", caret, spaced=False)
+    return replace(with_var, variables=content.variables_text(variables)), after, None
 
 
 @dataclass(frozen=True)

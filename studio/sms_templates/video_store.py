@@ -100,10 +100,13 @@ async def save(actor: Actor, rules: Rules, row: VideoSmsTemplate, draft: VideoDr
     return saved
 
 
-def snapshot(row: VideoSmsTemplate, signature: str, total: int) -> dict[str, Any]:
+async def snapshot(row: VideoSmsTemplate, signature: str, total: int) -> dict[str, Any]:
+    """The approved version as sent and exported; media frames pin their rendition."""
+    frames = await media_seam.pin_renditions(row.workspace_id,  # type: ignore[attr-defined]
+                                             row.frames or [])
     return {"version": row.version, "name": row.name, "title": row.title,
             "signature_id": row.signature_id, "signature": signature,  # type: ignore[attr-defined]
-            "profile": row.profile, "frames": row.frames, "variables": row.variables,
+            "profile": row.profile, "frames": frames, "variables": row.variables,
             "total_bytes": total}
 
 
@@ -127,7 +130,7 @@ async def decide(actor: Actor, rules: Rules, row: VideoSmsTemplate, decision: st
             raise FormInvalid({"decision": "未知操作"})
         if ReviewStatus(row.status) is ReviewStatus.APPROVED and result is not None:
             sig = await signature_text(actor.workspace_id, str(row.signature_id))  # type: ignore[attr-defined]
-            await lifecycle.mark_approved(row, snapshot(row, sig or "", result.total))
+            await lifecycle.mark_approved(row, await snapshot(row, sig or "", result.total))
     return row
 
 

@@ -21,6 +21,7 @@ from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.templates import VideoSmsTemplate
 from studio.settings import Settings
 from studio.sms_templates import export, video
+from studio.sms_templates.content import Caret
 from studio.sms_templates.rules import Rules
 from tests.conftest import csrf_of
 from tests.studio.test_signatures import approved_signature, error_of, soup
@@ -88,10 +89,11 @@ def test_reorder_and_remove() -> None:
     assert [f.kind for f in moved.frames] == ["image", "text"]
     assert [f.kind for f in video.apply_op(moved, "remove:0", {}).frames] == ["text"]
     assert video.apply_op(draft, "up:0", {}) == draft
-    with_var, error = video.insert_variable(draft, "name")
+    with_var, caret, error = video.insert_variable(draft, "name")
     assert error is None and with_var.variables == "name="
     assert with_var.frames[0].text.endswith("{{name}}")
-    assert video.insert_variable(draft, "1x")[1] == (
+    assert caret == Caret("frame_text_0", len(with_var.frames[0].text))
+    assert video.insert_variable(draft, "1x")[2] == (
         "变量名“1x”无效：只能用字母、汉字、数字和下划线，且不能以数字开头")
 
 
@@ -229,6 +231,14 @@ async def test_media_frames_within_total_export_and_refit(
     saved = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "save"})
     assert saved.status_code == 200, saved.text
     assert soup(saved).select_one("#vsms-total .over") is None
+    refused = await owner_client.get(f"/video-sms/{tid}/export")
+    assert refused.status_code == 409
+    assert soup(refused).select_one("#vsms-conflict").get_text().startswith(
+        "该模板还没有审核通过的版本，不能导出")
+    for decision in ("submit", "approve"):
+        await owner_client.post(f"/video-sms/{tid}/review", data={"decision": decision,
+                                                                   "csrf_token": token})
+    await owner_client.post(f"/video-sms/{tid}/version", data={"csrf_token": token})
     exported = await owner_client.get(f"/video-sms/{tid}/export")
     archive, smil = _package_parts(exported.content)
     refs = [child.get("src") for par in smil.findall(f"{SMIL_NS}body/{SMIL_NS}par")
@@ -239,7 +249,8 @@ async def test_media_frames_within_total_export_and_refit(
     over = await owner_client.post("/video-sms/total", data={**form, "frame_asset_2": big},
                                    headers={"HX-Request": "true"})
     assert "超出" in soup(over).select_one(".over").get_text()
-    form["frame_asset_2"], form["revision"] = big, "2"
+    form["frame_asset_2"] = big
+    form["revision"] = str((await VideoSmsTemplate.get(id=tid)).revision)
     refused = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "save"})
     assert refused.status_code == 422
     assert "超出上限 1,800,000 字节" in error_of(refused, "total")
