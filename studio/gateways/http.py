@@ -4,7 +4,8 @@
 - ``POST {base}/capabilities`` ``{"userList": ["tel:+86…"]}`` →
   ``{"capabilities": [{"userNumber", "rcs": bool}]}``
 - ``POST {base}/messages`` the rendered envelope (``renderers.rcs``), or for an SMS
-  ``{"messageId", "destinationAddress", "senderAddress", "smsContent"}``
+  ``{"messageId", "destinationAddress", "senderAddress", "smsContent", "templateId"?}``,
+  or for a video SMS ``{…, "videoTemplateId", "params"}`` (the carrier's template id)
   → 200 ``{"messageId"}``; an already known messageId answers 200 with ``"duplicate": true``.
 
 Every request carries ``Authorization: Bearer <token>`` and the HMAC headers of
@@ -128,10 +129,17 @@ class HttpGateway:
     def _body(self, message: Outgoing) -> dict[str, Any]:
         if message.channel is Channel.RCS:
             return {**message.payload, "messageId": message.message_uid}
-        return {
+        body: dict[str, Any] = {
             "messageId": message.message_uid,
             "destinationAddress": [f"tel:{e164(message.phone)}"],
             "senderAddress": self.options.http_chatbot_uri,
-            "smsContent": str(message.payload.get("text", "")),
             "channel": message.channel.value,
         }
+        if message.channel is Channel.VIDEO_SMS:
+            body["videoTemplateId"] = str(message.payload.get("video_template_id", ""))
+            body["params"] = dict(message.payload.get("params") or {})
+            return body
+        body["smsContent"] = str(message.payload.get("text", ""))
+        if message.payload.get("template_id"):
+            body["templateId"] = str(message.payload["template_id"])
+        return body

@@ -3,6 +3,7 @@ cancel, test send. States: draft → scheduled → sending ⇄ paused → comple
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -10,11 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 from studio.errors import Conflict, FormInvalid
 from studio.jobs import queue
-from studio.links.codes import PERSONAL_LENGTH
-from studio.links.service import LinkSpec, create_link
 from studio.models.jobs import Job, JobStatus
 from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.sending import (
+    BatchKind,
     BatchStatus,
     Category,
     Channel,
@@ -23,6 +23,7 @@ from studio.models.sending import (
     FallbackPolicy,
     SendBatch,
 )
+from studio.sending import content
 from studio.sending.counts import refresh_counts
 from studio.sending.recipients import parse_rows
 from studio.sending.sources import typed_rows
@@ -35,11 +36,17 @@ MAX_TEST_NUMBERS = 5
 @dataclass(frozen=True)
 class BatchSpec:
     name: str
-    message_version_id: int
+    message_version_id: int = 0
     category: Category = Category.MARKETING
     fallback: FallbackPolicy | None = None  #: None = the message's own fallback rule
+    #: an approved, live signature of the workspace (its text), for a message's fallback SMS
     signature: str = ""
     link_days: int = 0
+    kind: BatchKind = BatchKind.RCS
+    #: the text or video SMS template (kind sms / video_sms)
+    template_id: int = 0
+    #: the signature picked in the form (its id), checked like `signature`
+    signature_id: str = ""
 
 
 def batch_number(now: datetime) -> str:
@@ -49,21 +56,53 @@ def batch_number(now: datetime) -> str:
 async def create_batch(
     workspace_id: int, user_id: int | None, spec: BatchSpec, *, now: datetime
 ) -> SendBatch:
+    if not 0 <= spec.link_days <= 7:
+        raise FormInvalid({"link_days": "短链有效期为 1–7 天"})
+    if spec.kind is not BatchKind.RCS:
+        return await _create_template_batch(workspace_id, user_id, spec, now=now)
     version = await MessageVersion.filter(
         id=spec.message_version_id, workspace_id=workspace_id).first()
     if version is None or version.status is not ReviewStatus.APPROVED:
-        raise FormInvalid({"message_version": "只能发送已审核通过的消息版本"})
-    if not 0 <= spec.link_days <= 7:
-        raise FormInvalid({"link_days": "短链有效期为 1–7 天"})
+        raise FormInvalid({"source": "只能发送已审核通过的消息版本"})
     message = await Message.get(id=version.message_id)  # type: ignore[attr-defined]
     fallback = spec.fallback or _message_fallback(version.document)
     if fallback is FallbackPolicy.SMS_CH5 and not spec.link_days:
         raise FormInvalid({"link_days": "降级短信带 CH5 链接，请选择个性化短链有效期（1–7 天）"})
+    signature = await _signature(workspace_id, spec)
+    if fallback in (FallbackPolicy.SMS, FallbackPolicy.SMS_CH5) and not signature:
+        raise FormInvalid({"signature": "降级短信需要签名，请选择审核通过的签名"})
     return await SendBatch.create(
         workspace_id=workspace_id, number=batch_number(now), name=spec.name.strip()[:60],
         message_version_id=version.id, message_id=message.id, template_name=message.name,
-        category=spec.category, signature=spec.signature.strip()[:20], fallback=fallback,
+        category=spec.category, signature=signature, fallback=fallback,
         link_days=spec.link_days, created_by_id=user_id,
+    )
+
+
+async def _signature(workspace_id: int, spec: BatchSpec) -> str:
+    if spec.signature_id:
+        return await content.chosen_signature(workspace_id, spec.signature_id)
+    text = spec.signature.strip()
+    if text and not await content.signature_usable(workspace_id, text):
+        raise FormInvalid({"signature": "请选择审核通过的签名"})
+    return text
+
+
+async def _create_template_batch(
+    workspace_id: int, user_id: int | None, spec: BatchSpec, *, now: datetime
+) -> SendBatch:
+    source = content.Source(spec.kind, spec.template_id)
+    snap = await content.template_snapshot(workspace_id, source)
+    if snap["links"] and not spec.link_days:
+        raise FormInvalid({"link_days": "模板含短链，请选择个性化短链有效期（1–7 天）"})
+    category = Category(snap["sms_kind"]) if spec.kind is BatchKind.SMS else spec.category
+    fallback = FallbackPolicy.SMS if spec.kind is BatchKind.SMS else FallbackPolicy.VIDEO_SMS
+    return await SendBatch.create(
+        workspace_id=workspace_id, number=batch_number(now), name=spec.name.strip()[:60],
+        kind=spec.kind, template_id=spec.template_id, template_version=snap["version"],
+        content=snap, template_name=str(snap["name"])[:100], category=category,
+        signature=str(snap["signature"])[:20], fallback=fallback,
+        link_days=spec.link_days if snap["links"] else 0, created_by_id=user_id,
     )
 
 
@@ -174,32 +213,34 @@ async def cancel(batch: SendBatch, *, now: datetime) -> None:
 
 
 async def add_test_numbers(batch: SendBatch, text: str, *, attempt: int) -> list[Delivery]:
-    """Test deliveries (试发) to at most 5 typed numbers, sent through the same path."""
+    """Test deliveries (试发) to at most 5 typed numbers, sent through the same path, with
+    the first recipient's variables; their links stay outside the batch's counts."""
+    from studio.sending.carriers import carrier_of
+    from studio.sending.importing import fixed_channel, make_links
+
     parsed = parse_rows(typed_rows([text]), header=False)
     if parsed.invalid:
         raise FormInvalid({"test_numbers": f"号码无效：{parsed.invalid[0].raw}"})
     if not parsed.recipients or len(parsed.recipients) > MAX_TEST_NUMBERS:
         raise FormInvalid({"test_numbers": f"请输入 1–{MAX_TEST_NUMBERS} 个手机号码"})
-    sample = await Delivery.filter(batch_id=batch.id, is_test=False).first()
+    sample = await Delivery.filter(batch_id=batch.id, is_test=False).order_by("line").first()
     variables = dict(sample.variables) if sample else {}
-    made = []
-    for recipient in parsed.recipients:
-        code = await _test_link(batch, variables) if batch.link_days else ""
-        made.append(await Delivery.create(
+    document = None
+    if batch.kind is BatchKind.RCS:
+        version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
+        document = version.document
+    targets = content.link_targets(batch, document)
+    uids = [str(uuid.uuid4()) for _ in parsed.recipients]
+    encoded = json.dumps(variables, ensure_ascii=False)
+    codes = await make_links(batch, targets, [(uid, encoded) for uid in uids],
+                             expires_at=datetime.now(UTC) + timedelta(days=batch.link_days or 1))
+    channel = fixed_channel(batch) or (
+        Channel.RCS if batch.fallback is FallbackPolicy.NONE else Channel.SMS)
+    return [
+        await Delivery.create(
             workspace_id=batch.workspace_id, batch_id=batch.id,  # type: ignore[attr-defined]
-            key=f"t{batch.id}:{attempt}:{recipient.phone}", message_uid=str(uuid.uuid4()),
+            key=f"t{batch.id}:{attempt}:{recipient.phone}", message_uid=uid,
             phone=recipient.phone, variables=variables, is_test=True, capable=None,
-            channel=Channel.RCS if batch.fallback is FallbackPolicy.NONE else Channel.SMS,
-            link_code=code,
-        ))
-    return made
-
-
-async def _test_link(batch: SendBatch, variables: dict[str, str]) -> str:
-    """A link for a test recipient, outside the batch so its opens stay out of the counts."""
-    spec = LinkSpec(name=f"{batch.name[:90]}（试发）",
-                    message_version_id=batch.message_version_id,  # type: ignore[attr-defined]
-                    variables=variables, code_length=PERSONAL_LENGTH,
-                    expires_at=datetime.now(UTC) + timedelta(days=batch.link_days))
-    link = await create_link(batch.workspace_id, None, spec)  # type: ignore[attr-defined]
-    return link.code
+            channel=channel, carrier=carrier_of(recipient.phone), link_code=code)
+        for recipient, uid, code in zip(parsed.recipients, uids, codes, strict=True)
+    ]

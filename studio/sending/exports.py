@@ -15,7 +15,7 @@ HEADER = ["号码", "状态", "通道", "错误码", "说明", "短链", "提交
 _CHANNEL_ZH = {Channel.RCS: "5G消息", Channel.SMS: "短信", Channel.VIDEO_SMS: "视频短信",
                Channel.NONE: "-"}
 _SKIP_ZH = {"opted_out": "已退订", "capped": "超过发送频次", "no_fallback": "不支持5G且不降级",
-            "cancelled": "批次已取消"}
+            "cancelled": "批次已取消", "carrier": "该号码所属运营商未通过模板报备"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

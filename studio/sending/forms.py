@@ -6,8 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from studio.errors import FormInvalid
-from studio.models.sending import Category, FallbackPolicy
+from studio.models.sending import BatchKind, Category, FallbackPolicy
 from studio.sending.batches import BatchSpec
+from studio.sending.content import Source
 
 #: uploads bigger than this are refused (the seeds allow 40 MB)
 MAX_UPLOAD = 40_000_000
@@ -18,11 +19,13 @@ def batch_spec(values: dict[str, str]) -> BatchSpec:
     name = values.get("name", "").strip()
     if not name:
         errors["name"] = "请填写任务名称"
+    raw_source = values.get("source", "") or (
+        f"m:{values['message_version']}" if values.get("message_version") else "")
     try:
-        version_id = int(values.get("message_version", ""))
-    except ValueError:
-        version_id = 0
-        errors["message_version"] = "请选择一条已审核通过的消息"
+        source = Source.parse(raw_source)
+    except FormInvalid as exc:
+        source = Source(BatchKind.RCS, 0)
+        errors.update(exc.errors)
     try:
         category = Category(values.get("category", "marketing"))
     except ValueError:
@@ -38,9 +41,11 @@ def batch_spec(values: dict[str, str]) -> BatchSpec:
         errors["link_days"] = "短链有效期为 1–7 天"
     if errors:
         raise FormInvalid(errors)
-    return BatchSpec(name=name, message_version_id=version_id, category=category,
-                     fallback=fallback, signature=values.get("signature", ""),
-                     link_days=link_days)
+    return BatchSpec(
+        name=name, message_version_id=source.id if source.kind is BatchKind.RCS else 0,
+        category=category, fallback=fallback, signature_id=values.get("signature", "")[:12],
+        link_days=link_days, kind=source.kind,
+        template_id=source.id if source.kind is not BatchKind.RCS else 0)
 
 
 def schedule_at(values: dict[str, str], tz: str) -> datetime | None:

@@ -6,24 +6,33 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tortoise.connection import get_connection
+
 from studio.gateways.outbox import OutboxGateway
 from studio.gateways.registry import gateway_for
 from studio.jobs import queue
 from studio.jobs.registry import JobContext, JobFailed, job_handler
+from studio.models.accounts import Workspace
+from studio.models.links import ShortLink
 from studio.models.messages import MessageVersion
 from studio.models.sending import (
+    BatchKind,
     BatchStatus,
     Channel,
     Delivery,
     DeliveryStatus,
     FallbackPolicy,
     OutboxMessage,
+    RejectedRow,
     SendBatch,
 )
+from studio.models.visits import Visit
 from studio.sending import runtime
 from studio.sending.batches import SEND_JOB
-from studio.sending.importing import channel_for, import_rows, wants_links
+from studio.sending.content import LinkTarget, link_targets
+from studio.sending.importing import channel_for, fixed_channel, import_rows
 from studio.sending.reports import Report, apply_reports
+from studio.sending.rules import load_rules
 from studio.sending.sender import run_batch
 from studio.sending.sources import ImportRefused, rows_from_file, typed_rows
 
@@ -40,11 +49,20 @@ def _required(document: dict[str, object]) -> tuple[str, ...]:
     return tuple(str(v.get("name")) for v in declared if isinstance(v, dict) and v.get("name"))
 
 
+async def import_plan(batch: SendBatch) -> tuple[tuple[str, ...], list[LinkTarget]]:
+    """The variables every row needs and the links each recipient gets."""
+    if batch.kind is BatchKind.RCS:
+        version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
+        return _required(version.document), link_targets(batch, version.document)
+    declared = (batch.content or {}).get("variables") or []
+    return tuple(str(v) for v in declared), link_targets(batch, None)
+
+
 @job_handler(IMPORT_JOB)
 async def import_job(job: JobContext) -> None:
     payload = job.payload
     batch = await SendBatch.get(id=int(payload["batch_id"]))
-    version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
+    required, targets = await import_plan(batch)
     path = Path(str(payload.get("path", "")))
     try:
         if payload.get("typed"):
@@ -58,8 +76,8 @@ async def import_job(job: JobContext) -> None:
         raise JobFailed("上传的文件已不存在，请重新上传") from None
     gateway = gateway_for(runtime.options())
     try:
-        await import_rows(batch, rows, gateway=gateway, required=_required(version.document),
-                          links=wants_links(batch, version.document), progress=job.progress)
+        await import_rows(batch, rows, gateway=gateway, required=required, links=targets,
+                          progress=job.progress)
     except ImportRefused as exc:
         raise JobFailed(exc.message) from None
     finally:
@@ -92,7 +110,9 @@ async def test_job(job: JobContext) -> None:
     try:
         rows = await Delivery.filter(batch_id=batch.id, is_test=True,
                                      status=DeliveryStatus.QUEUED)
-        capable = await gateway.capabilities([d.phone for d in rows])
+        if fixed_channel(batch) is not None:
+            rows = []  # a template batch: the channel is the template's
+        capable = await gateway.capabilities([d.phone for d in rows]) if rows else {}
         policy = batch.fallback if batch.fallback is not FallbackPolicy.NONE else \
             FallbackPolicy.SMS
         for delivery in rows:
@@ -138,30 +158,63 @@ async def mark_unknown_job(job: JobContext) -> None:
     await mark_unknown(_now(), runtime.options().unknown_after_hours)
 
 
-async def purge_phones(now: datetime, days: int) -> int:
-    """Forget recipient numbers of finished batches older than `days`; counts stay."""
+async def purge_phones(now: datetime, days: int, *, workspace_id: int | None = None) -> int:
+    """Forget recipient numbers and variables of finished batches older than `days`: the
+    delivery rows, their links and counts stay (the batch keeps its aggregates)."""
     if days <= 0:
         return 0
     cutoff = now - timedelta(days=days)
-    old = await SendBatch.filter(
-        status__in=[BatchStatus.COMPLETED, BatchStatus.CANCELLED], finished_at__lt=cutoff
-    ).values_list("id", flat=True)
+    old = SendBatch.filter(
+        status__in=[BatchStatus.COMPLETED, BatchStatus.CANCELLED], finished_at__lt=cutoff)
+    if workspace_id is not None:
+        old = old.filter(workspace_id=workspace_id)
     purged = 0
-    for batch_id in old:
-        ids = await Delivery.filter(batch_id=batch_id).exclude(phone="").values_list(
-            "id", flat=True)
-        for delivery_id in ids:
-            await Delivery.filter(id=delivery_id).update(
-                phone="", key=f"p{delivery_id}", variables={})
-        purged += len(ids)
-    await OutboxMessage.filter(created_at__lt=cutoff).delete()
+    conn = get_connection("default")
+    for batch_id in await old.values_list("id", flat=True):
+        purged += await Delivery.filter(batch_id=batch_id).exclude(phone="").count()
+        await conn.execute_query(
+            "UPDATE delivery SET phone = '', key = 'p' || CAST(id AS TEXT), variables = '{}' "
+            f"WHERE batch_id = {int(batch_id)} AND phone <> ''")
+        await ShortLink.filter(batch_id=batch_id).update(variables={})
+        await RejectedRow.filter(batch_id=batch_id).delete()
+    outbox = OutboxMessage.filter(created_at__lt=cutoff)
+    if workspace_id is not None:
+        outbox = outbox.filter(workspace_id=workspace_id)
+    await outbox.delete()
     return purged
+
+
+async def purge_visits(now: datetime, days: int, workspace_id: int, *, chunk: int = 5000) -> int:
+    """Delete raw visits older than `days` in short chunks; the hourly rollups and the
+    distinct-visitor sets stay, so PV, UV and IP of every batch and link are unchanged."""
+    if days <= 0:
+        return 0
+    cutoff = now - timedelta(days=days)
+    deleted = 0
+    while True:
+        ids = await Visit.filter(workspace_id=workspace_id, at__lt=cutoff).order_by(
+            "id").limit(chunk).values_list("id", flat=True)
+        if not ids:
+            return deleted
+        deleted += await Visit.filter(id__in=list(ids)).delete()
+
+
+async def purge(now: datetime) -> tuple[int, int]:
+    """Retention for every workspace, by its own settings (or the env defaults)."""
+    options = runtime.options()
+    phones = visits = 0
+    for workspace_id in await Workspace.all().values_list("id", flat=True):
+        rules = await load_rules(int(workspace_id), options)
+        phones += await purge_phones(now, rules.phone_retention_days,
+                                     workspace_id=int(workspace_id))
+        visits += await purge_visits(now, rules.visit_retention_days, int(workspace_id))
+    return phones, visits
 
 
 @job_handler("send.purge", every=timedelta(hours=24))
 async def purge_job(job: JobContext) -> None:
-    await purge_phones(_now(), runtime.options().phone_retention_days)
+    await purge(_now())
 
 
 __all__ = ["Channel", "IMPORT_JOB", "TEST_JOB", "deliver_outbox_reports", "mark_unknown",
-           "purge_phones"]
+           "purge", "purge_phones", "purge_visits"]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from studio.models.jobs import Job
 from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.sending import (
+    BatchKind,
     BatchStatus,
     Delivery,
     OutboxMessage,
@@ -18,8 +19,13 @@ from studio.models.sending import (
     SendBatch,
 )
 from studio.sending.analytics import BatchNumbers, batch_numbers, hourly_series, link_activity
+from studio.sending.carriers import LABELS, MOBILE, TELECOM, UNICOM
+from studio.sending.content import approved_carriers
 from studio.sending.exports import channel_zh, explain
 from studio.sending.phones import mask_phone, normalise_phone
+from studio.sms_templates import api as templates
+from studio.sms_templates.reviewing import SMS_TEMPLATE, VIDEO_SMS_TEMPLATE
+from studio.sms_templates.signatures import usable_signatures
 
 PAGE = 50
 
@@ -73,6 +79,42 @@ async def approved_versions(workspace_id: int) -> list[tuple[MessageVersion, str
 
 
 @dataclass(frozen=True)
+class SourceGroup:
+    label: str
+    #: (form value, label)
+    options: list[tuple[str, str]]
+
+
+async def send_choices(workspace_id: int) -> list[SourceGroup]:
+    """发送内容 on the new-batch form: approved messages, text and video SMS templates."""
+    messages = [(f"m:{v.id}", label) for v, label in await approved_versions(workspace_id)]
+    sms = [(f"s:{c.template_id}", f"{c.name} v{c.version}")
+           for c in await templates.approved_choices(workspace_id, SMS_TEMPLATE)]
+    video = [(f"v:{c.template_id}", f"{c.name} v{c.version}")
+             for c in await templates.approved_choices(workspace_id, VIDEO_SMS_TEMPLATE)]
+    groups = [SourceGroup("5G消息", messages), SourceGroup("短信模板", sms),
+              SourceGroup("视频短信模板", video)]
+    return [g for g in groups if g.options]
+
+
+async def signature_choices(workspace_id: int) -> list[tuple[int, str]]:
+    return [(s.id, s.text) for s in await usable_signatures(workspace_id)]
+
+
+async def carrier_rows(batch: SendBatch) -> list[dict[str, Any]]:
+    """A template batch's numbers per carrier, with whether that carrier approved the
+    version sent (numbers of the others are skipped when sending)."""
+    if batch.kind is BatchKind.RCS:
+        return []
+    approved = await approved_carriers(batch)
+    counts = batch.counts or {}
+    return [{"label": LABELS[key], "count": int(counts.get(f"carrier_{key}", 0)),
+             "approved": key in approved, "template_id": approved.get(key, "")}
+            for key in (MOBILE, UNICOM, TELECOM, "")
+            if key or counts.get("carrier_")]
+
+
+@dataclass(frozen=True)
 class RecipientRow:
     id: int
     phone: str
@@ -88,11 +130,17 @@ class RecipientRow:
 async def recipient_rows(batch: SendBatch, page: int, *, full: bool) -> list[RecipientRow]:
     rows = await Delivery.filter(batch_id=batch.id).order_by("id").offset(
         max(0, page - 1) * PAGE).limit(PAGE)
-    activity = await link_activity([d.link_code for d in rows if d.link_code])
+    codes = {d.id: [c for c in d.link_code.split(",") if c] for d in rows}
+    activity = await link_activity([c for mine in codes.values() for c in mine])
+
+    def _sum(mine: list[str]) -> tuple[int, int]:
+        found = [activity.get(c, (0, 0)) for c in mine]
+        return sum(a for a, _ in found), sum(b for _, b in found)
+
     return [
         RecipientRow(d.id, d.phone if full else mask_phone(d.phone), d.status.label_zh,
-                     d.status.value, channel_zh(d.channel), explain(d),
-                     *activity.get(d.link_code, (0, 0)), d.is_test)
+                     d.status.value, channel_zh(d.channel), explain(d), *_sum(codes[d.id]),
+                     d.is_test)
         for d in rows
     ]
 
@@ -119,6 +167,7 @@ async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, A
         "can_resume": batch.status is BatchStatus.PAUSED,
         "can_cancel": batch.status not in (BatchStatus.COMPLETED, BatchStatus.CANCELLED),
         "rejected": await RejectedRow.filter(batch_id=batch.id).count(),
+        "carriers": await carrier_rows(batch),
     }
 
 

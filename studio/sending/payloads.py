@@ -1,5 +1,7 @@
 """What goes to the gateway for one delivery: the rendered CTCU envelope for 5G numbers, the
-fallback SMS text, or the video SMS template reference."""
+fallback SMS text, or the video SMS template reference; for a template batch, the approved
+SMS text (【签名】, variables filled, personalised short links) or the video SMS template id
+the recipient's carrier gave."""
 
 from __future__ import annotations
 
@@ -11,7 +13,10 @@ from renderers.codec import from_json
 from renderers.context import Envelope, RenderContext
 from renderers.document import Message
 from renderers.errors import DocumentError
-from studio.models.sending import Category, Channel, Delivery, SendBatch
+from renderers.sms_count import DEFAULT_OPTIONS, count_sms
+from renderers.variables import fill
+from studio.models.messages import MessageVersion
+from studio.models.sending import BatchKind, Category, Channel, Delivery, SendBatch
 from studio.sending.phones import e164
 
 
@@ -30,7 +35,8 @@ class Composer:
                    chatbot_uri)
 
     def link(self, delivery: Delivery) -> str | None:
-        return f"{self.link_base}/{delivery.link_code}" if delivery.link_code else None
+        code = delivery.link_code.split(",")[0]
+        return f"{self.link_base}/{code}" if code else None
 
     def payload(self, delivery: Delivery) -> dict[str, Any] | str:
         """The payload, or a short error code when this recipient's message cannot render."""
@@ -53,3 +59,44 @@ class Composer:
         if delivery.channel is Channel.VIDEO_SMS:
             return {"video_template_id": self.message.fallback.video_template_id}
         return "render"
+
+
+@dataclass(frozen=True)
+class TemplateComposer:
+    """A text or video SMS template batch. `carriers` maps a carrier to the template id it
+    gave (the sender skips numbers of carriers that have not approved)."""
+
+    kind: BatchKind
+    content: dict[str, Any]
+    link_base: str
+    carriers: dict[str, str]
+
+    def payload(self, delivery: Delivery) -> dict[str, Any] | str:
+        values = {str(k): str(v) for k, v in (delivery.variables or {}).items()}
+        template_id = self.carriers.get(delivery.carrier, "")
+        if self.kind is BatchKind.VIDEO_SMS:
+            title, _ = fill(str(self.content.get("title", "")), values)
+            return {"video_template_id": template_id, "title": title,
+                    "signature": self.content.get("signature", ""), "params": values}
+        text, _ = fill(str(self.content.get("text", "")), values)
+        links = []
+        codes = [c for c in delivery.link_code.split(",") if c]
+        for link, code in zip(self.content.get("links") or [], codes, strict=False):
+            personal = f"{self.link_base}/{code}"
+            text = text.replace(str(link["url"]), personal)
+            links.append(personal)
+        count = count_sms(text, str(self.content.get("signature") or "") or None,
+                          DEFAULT_OPTIONS, tuple(links))
+        if count.over_limit:
+            return "too_long"
+        return {"text": count.text, "template_id": template_id}
+
+
+async def composer_for(
+    batch: SendBatch, chatbot_uri: str, carriers: dict[str, str]
+) -> Composer | TemplateComposer:
+    if batch.kind is BatchKind.RCS:
+        version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
+        return Composer.for_batch(batch, version.document, chatbot_uri)
+    return TemplateComposer(batch.kind, dict(batch.content or {}), batch.link_base.rstrip("/"),
+                            carriers)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from studio.gateways.base import Gateway, Outgoing, SendResult
 from studio.models.accounts import Workspace
-from studio.models.messages import MessageVersion
 from studio.models.sending import (
+    BatchKind,
     BatchStatus,
     Category,
     Delivery,
@@ -25,8 +25,10 @@ from studio.models.sending import (
     OptOut,
     SendBatch,
 )
+from studio.sending.content import approved_carriers
 from studio.sending.counts import refresh_counts
-from studio.sending.payloads import Composer
+from studio.sending.payloads import Composer, TemplateComposer, composer_for
+from studio.sending.rules import SendRules, load_rules
 from studio.sending.window import next_open
 from studio.settings import SendingOptions
 
@@ -71,9 +73,10 @@ async def run_batch(
         batch = await SendBatch.get(id=batch_id)
     if batch.status is not BatchStatus.SENDING and not tests_only:
         return RunOutcome("stopped")
-    version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
-    composer = Composer.for_batch(batch, version.document, options.http_chatbot_uri)
+    carriers = await approved_carriers(batch)
+    composer = await composer_for(batch, options.http_chatbot_uri, carriers)
     workspace = await Workspace.get(id=batch.workspace_id)  # type: ignore[attr-defined]
+    rules = await load_rules(workspace.id, options)
     sent = 0
     started = time.monotonic()
     while True:
@@ -82,7 +85,7 @@ async def run_batch(
             if current.status is not BatchStatus.SENDING:
                 return RunOutcome("stopped")
             if batch.category is Category.MARKETING:
-                opens = next_open(clock(), options.marketing_window, workspace.timezone)
+                opens = next_open(clock(), rules.marketing_window, workspace.timezone)
                 if opens is not None:
                     await SendBatch.filter(id=batch_id, status=BatchStatus.SENDING).update(
                         status=BatchStatus.PAUSED, pause_reason="window")
@@ -93,7 +96,10 @@ async def run_batch(
         ).order_by("id").limit(CHUNK)
         if not rows:
             break
-        rows = await _skip_blocked(batch, rows, options, clock(), tests_only)
+        if batch.kind is not BatchKind.RCS:  # carriers answer late: ask again per chunk
+            carriers = await approved_carriers(batch)
+            composer = replace(composer, carriers=carriers)  # type: ignore[type-var]
+        rows = await _skip_blocked(batch, rows, rules, clock(), tests_only, carriers)
         for start in range(0, len(rows), _step(options)):
             part = rows[start:start + _step(options)]
             await _send_part(part, composer, gateway, clock)
@@ -113,21 +119,27 @@ async def run_batch(
 
 
 async def _skip_blocked(
-    batch: SendBatch, rows: list[Delivery], options: SendingOptions, now: datetime,
-    tests_only: bool,
+    batch: SendBatch, rows: list[Delivery], rules: SendRules, now: datetime,
+    tests_only: bool, carriers: dict[str, str],
 ) -> list[Delivery]:
-    """Mark opted-out and capped numbers skipped; the rest are claimed (→ submitting)."""
+    """Mark numbers skipped (opted out, a carrier that has not approved the template, over
+    the frequency cap); the rest are claimed (→ submitting)."""
     fresh = [d for d in rows if d.status is DeliveryStatus.QUEUED]
     phones = [d.phone for d in fresh]
     opted = set(await OptOut.filter(
         workspace_id=batch.workspace_id, phone__in=phones).values_list("phone", flat=True))  # type: ignore[attr-defined]
-    capped = set() if tests_only else await _capped(batch, phones, options, now)
-    for reason, blocked in (("opted_out", opted), ("capped", capped - opted)):
+    no_carrier = set() if batch.kind is BatchKind.RCS else {
+        d.phone for d in fresh if d.carrier not in carriers}
+    capped = set() if tests_only else await _capped(batch, phones, rules, now)
+    blocked_by = (("opted_out", opted), ("carrier", no_carrier - opted),
+                  ("capped", capped - opted - no_carrier))
+    for reason, blocked in blocked_by:
         ids = [d.id for d in fresh if d.phone in blocked]
         if ids:
             await Delivery.filter(id__in=ids, status=DeliveryStatus.QUEUED).update(
                 status=DeliveryStatus.SKIPPED, skip_reason=reason)
-    claim = [d.id for d in fresh if d.phone not in opted and d.phone not in capped]
+    out = opted | no_carrier | capped
+    claim = [d.id for d in fresh if d.phone not in out]
     if claim:
         await Delivery.filter(id__in=claim, status=DeliveryStatus.QUEUED).update(
             status=DeliveryStatus.SUBMITTING, submitted_at=now)
@@ -137,12 +149,12 @@ async def _skip_blocked(
 
 
 async def _capped(
-    batch: SendBatch, phones: list[str], options: SendingOptions, now: datetime
+    batch: SendBatch, phones: list[str], rules: SendRules, now: datetime
 ) -> set[str]:
     if batch.category is Category.VERIFICATION:
-        limit, since = options.verification_cap_per_hour, now - timedelta(hours=1)
+        limit, since = rules.verification_cap_per_hour, now - timedelta(hours=1)
     elif batch.category is Category.MARKETING:
-        limit, since = options.marketing_cap_per_day, now - timedelta(hours=24)
+        limit, since = rules.marketing_cap_per_day, now - timedelta(hours=24)
     else:
         return set()
     if limit <= 0 or not phones:
@@ -165,7 +177,8 @@ def _step(options: SendingOptions) -> int:
 
 
 async def _send_part(
-    rows: list[Delivery], composer: Composer, gateway: Gateway, clock: Clock
+    rows: list[Delivery], composer: Composer | TemplateComposer, gateway: Gateway,
+    clock: Clock,
 ) -> None:
     """Render, hand over (in one call when the gateway takes many), then record the answers
     with one UPDATE per outcome. Rows stay `submitting` until their answer is recorded."""

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -24,6 +25,7 @@ from studio.scoping import get_scoped, scoped
 from studio.sending import batches, exports, forms, jobs, pages, runtime
 from studio.sending.phones import mask_phone
 from studio.sending.reports import apply_reports, record_uplink, remember_nonce
+from studio.sending.rules import load_rules, parse_rules, save_rules
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import see_other
 from studio.web.render import form_data, render
@@ -64,7 +66,9 @@ async def send_list(request: Request, ctx: Ctx) -> Response:
 
 
 async def _new_context(ctx: Ctx) -> dict[str, object]:
-    return {"versions": await pages.approved_versions(ctx.workspace_id)}
+    return {"sources": await pages.send_choices(ctx.workspace_id),
+            "signatures": await pages.signature_choices(ctx.workspace_id),
+            "rules": await load_rules(ctx.workspace_id, runtime.options())}
 
 
 @login_required(Perm.SEND)
@@ -84,7 +88,10 @@ async def send_new(request: Request, ctx: Ctx) -> Response:
             raise FormInvalid({"file": "请上传号码文件或手动输入号码"})
         batch = await batches.create_batch(ctx.workspace_id, ctx.user_id, spec, now=_now())
     except FormInvalid as exc:
-        context = {**await _new_context(ctx), "errors": exc.errors, "values": values}
+        context = {**await _new_context(ctx), "errors": exc.errors,
+                   "values": {**values, "typed_list": typed}}
+        if data and "file" not in exc.errors:
+            exc.errors["file"] = "表单有误，请改正后重新选择号码文件"
         return render(request, "studio/send_new.html", context, status=422)
     await _start_import(request, batch, data, filename, typed, values.get("encoding", ""))
     await audit.record("send.create", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
@@ -126,13 +133,27 @@ async def send_detail(request: Request, ctx: Ctx) -> Response:
     if full:
         await audit.record("send.view_full_phone", workspace_id=ctx.workspace_id,
                            user_id=ctx.user_id, ip=ctx.ip, obj=batch)
-    data = await pages.batch_page(batch, ctx.workspace.timezone)
+    data = await _detail(request, ctx, batch)
     if request.query_params.get("poll") == "import" and not data["importing"]:
         # the import just finished: reload the whole page so its send controls appear
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full)
     data["page"] = _page(request)
     return render(request, "studio/send_detail.html", data, partial="studio/_send_status.html")
+
+
+async def _detail(request: Request, ctx: Ctx, batch: SendBatch) -> dict[str, object]:
+    """The batch page's data, with the schedule field's bounds in the workspace's zone."""
+    options = request.app.state.settings.sending
+    zone = ZoneInfo(ctx.workspace.timezone)
+    earliest = (_now() + timedelta(minutes=options.min_schedule_minutes)).astimezone(zone)
+    suggested = batch.scheduled_at.astimezone(zone) if batch.scheduled_at else \
+        earliest + timedelta(minutes=10)
+    return {**await pages.batch_page(batch, ctx.workspace.timezone),
+            "schedule_min": earliest.strftime("%Y-%m-%dT%H:%M"),
+            "schedule_value": suggested.strftime("%Y-%m-%dT%H:%M"),
+            "min_schedule_minutes": options.min_schedule_minutes,
+            "rules": await load_rules(ctx.workspace_id, options)}
 
 
 @login_required(Perm.SEND)
@@ -165,7 +186,7 @@ async def send_action(request: Request, ctx: Ctx) -> Response:
         else:
             raise FormInvalid({"action": "未知操作"})
     except FormInvalid as exc:
-        data = {**await pages.batch_page(batch, ctx.workspace.timezone),
+        data = {**await _detail(request, ctx, batch),
                 "errors": exc.errors, "values": values, "page": 1,
                 "recipients": await pages.recipient_rows(batch, 1, full=False)}
         return render(request, "studio/send_detail.html", data, status=422)
@@ -250,6 +271,25 @@ async def send_optouts(request: Request, ctx: Ctx) -> Response:
     return render(request, "studio/send_optouts.html", {"rows": rows})
 
 
+@login_required(Perm.MANAGE_SETTINGS)
+async def send_settings(request: Request, ctx: Ctx) -> Response:
+    """发送设置: marketing window, frequency caps and retention of this workspace."""
+    _use_options(request)
+    rules = await load_rules(ctx.workspace_id, runtime.options())
+    if request.method == "GET":
+        return render(request, "studio/send_settings.html", {"rules": rules, "values": {}})
+    values = await form_data(request)
+    try:
+        rules = parse_rules(values)
+    except FormInvalid as exc:
+        return render(request, "studio/send_settings.html",
+                      {"rules": rules, "values": values, "errors": exc.errors}, status=422)
+    await save_rules(ctx.workspace_id, rules)
+    await audit.record("send.settings", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
+                       ip=ctx.ip, object_type="send_settings", detail=rules.__dict__)
+    return see_other(request, str(request.url_for("studio:send_settings")) + "?saved=1")
+
+
 async def _verified_body(request: Request) -> tuple[int, object] | Response:
     """The callback's workspace id and JSON body once the signature and nonce check out."""
     options = request.app.state.settings.sending
@@ -304,6 +344,7 @@ routes = [
     Route("/sending/outbox", send_outbox, name="send_outbox"),
     Route("/sending/volume", send_volume, name="send_volume"),
     Route("/sending/optouts", send_optouts, name="send_optouts"),
+    Route("/sending/settings", send_settings, methods=["GET", "POST"], name="send_settings"),
     Route("/sending/{id:int}", send_detail, name="send_detail"),
     Route("/sending/{id:int}/export.{kind:str}", send_export, name="send_export"),
     Route("/sending/{id:int}/invalid.csv", send_rejected, name="send_rejected"),

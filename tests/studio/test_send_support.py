@@ -8,6 +8,7 @@ from typing import Any
 from studio.models.accounts import Workspace
 from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.sending import Category, FallbackPolicy, SendBatch
+from studio.models.templates import Signature
 from studio.sending.batches import BatchSpec, create_batch
 from studio.settings import SendingOptions
 
@@ -28,7 +29,13 @@ def options(**changes: Any) -> SendingOptions:
 
 
 async def workspace(name: str = "示例科技") -> Workspace:
-    return await Workspace.create(name=name)
+    ws = await Workspace.create(name=name)
+    await approved_signature(ws, name)
+    return ws
+
+
+async def approved_signature(ws: Workspace, text: str = "示例科技") -> Signature:
+    return await Signature.create(workspace=ws, text=text, status=ReviewStatus.APPROVED)
 
 
 async def approved_version(ws: Workspace, doc: dict[str, Any] | None = None,

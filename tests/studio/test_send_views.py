@@ -25,11 +25,12 @@ from studio.models.accounts import Workspace
 from studio.models.audit import AuditLog
 from studio.models.links import ShortLink
 from studio.models.sending import Delivery, DeliveryStatus, OptOut, OutboxMessage, SendBatch
+from studio.models.templates import Signature
 from studio.sending import runtime
 from studio.sending.jobs import deliver_outbox_reports
 from studio.settings import SendingOptions
 from tests.conftest import csrf_of
-from tests.studio.test_send_support import approved_version, options
+from tests.studio.test_send_support import approved_signature, approved_version, options
 
 FULL_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -53,6 +54,7 @@ async def _setup(app: Starlette) -> tuple[Workspace, int]:
     ws = await Workspace.first()
     assert ws is not None
     version = await approved_version(ws)
+    await approved_signature(ws)
     return ws, version.id
 
 
@@ -62,12 +64,18 @@ def _csv(n: int) -> bytes:
     return "\n".join(lines).encode("gbk")
 
 
+async def _signature_id() -> int:
+    sig = await Signature.filter(text="示例科技").first()
+    assert sig is not None
+    return sig.id
+
+
 async def _create(client: httpx.AsyncClient, version_id: int) -> str:
     token = await csrf_of(client, "/sending/new")
     response = await client.post(
         f"/sending/new?csrf_token={token}",
-        data={"name": "双11", "message_version": str(version_id), "category": "notification",
-              "link_days": "3", "signature": "示例科技"},
+        data={"name": "双11", "source": f"m:{version_id}", "category": "notification",
+              "link_days": "3", "signature": str(await _signature_id())},
         files={"file": ("名单.csv", _csv(20), "text/csv")})
     assert response.status_code == 303, response.text
     return response.headers["location"]
