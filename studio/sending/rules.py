@@ -24,7 +24,8 @@ class SendRules:
     marketing_cap_per_day: int = 1
     verification_cap_per_hour: int = 10
     phone_retention_days: int = 180
-    visit_retention_days: int = 400
+    #: 0 = as the installation keeps them (VISIT_RETENTION_DAYS, `studio.stats.purge`)
+    visit_retention_days: int = 0
 
     @classmethod
     def defaults(cls, options: SendingOptions) -> SendRules:
@@ -50,8 +51,9 @@ def _number(values: dict[str, str], key: str, low: int, high: int, label: str,
     return int(raw)
 
 
-def parse_rules(values: dict[str, str]) -> SendRules:
-    """The settings form; FormInvalid with a zh-CN message per field."""
+def parse_rules(values: dict[str, str], *, visit_days_cap: int = 0) -> SendRules:
+    """The settings form; FormInvalid with a zh-CN message per field. A workspace may keep
+    raw visits shorter than the installation (`visit_days_cap`, 0 = for ever), not longer."""
     errors: dict[str, str] = {}
     start = values.get("window_start", "").strip()
     end = values.get("window_end", "").strip()
@@ -69,8 +71,11 @@ def parse_rules(values: dict[str, str]) -> SendRules:
         visit_retention_days=_number(values, "visit_retention_days", 0, 3650,
                                      "访问记录保留天数", errors),
     )
-    if 0 < rules.visit_retention_days < MIN_VISIT_DAYS:
-        errors["visit_retention_days"] = f"访问记录至少保留 {MIN_VISIT_DAYS} 天（0 为永久保留）"
+    visits = rules.visit_retention_days
+    if 0 < visits < MIN_VISIT_DAYS:
+        errors["visit_retention_days"] = f"访问记录至少保留 {MIN_VISIT_DAYS} 天（0 为按系统设置）"
+    elif visit_days_cap and visits > visit_days_cap:
+        errors["visit_retention_days"] = f"系统只保留 {visit_days_cap} 天的访问记录，请填写不超过该天数的值"
     if errors:
         raise FormInvalid(errors)
     return rules

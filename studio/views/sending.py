@@ -277,13 +277,17 @@ async def send_settings(request: Request, ctx: Ctx) -> Response:
     _use_options(request)
     rules = await load_rules(ctx.workspace_id, runtime.options())
     if request.method == "GET":
-        return render(request, "studio/send_settings.html", {"rules": rules, "values": {}})
+        return render(request, "studio/send_settings.html", {
+            "rules": rules, "values": {},
+            "visit_days_cap": request.app.state.settings.tracking.raw_visit_days})
     values = await form_data(request)
     try:
-        rules = parse_rules(values)
+        rules = parse_rules(
+            values, visit_days_cap=request.app.state.settings.tracking.raw_visit_days)
     except FormInvalid as exc:
-        return render(request, "studio/send_settings.html",
-                      {"rules": rules, "values": values, "errors": exc.errors}, status=422)
+        return render(request, "studio/send_settings.html", {
+            "rules": rules, "values": values, "errors": exc.errors,
+            "visit_days_cap": request.app.state.settings.tracking.raw_visit_days}, status=422)
     await save_rules(ctx.workspace_id, rules)
     await audit.record("send.settings", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
                        ip=ctx.ip, object_type="send_settings", detail=rules.__dict__)
