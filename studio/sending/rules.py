@@ -75,7 +75,8 @@ def parse_rules(values: dict[str, str], *, visit_days_cap: int = 0) -> SendRules
     if 0 < visits < MIN_VISIT_DAYS:
         errors["visit_retention_days"] = f"访问记录至少保留 {MIN_VISIT_DAYS} 天（0 为按系统设置）"
     elif visit_days_cap and visits > visit_days_cap:
-        errors["visit_retention_days"] = f"系统只保留 {visit_days_cap} 天的访问记录，请填写不超过该天数的值"
+        errors["visit_retention_days"] = (
+            f"系统只保留 {visit_days_cap} 天的访问记录，请填写不超过该天数的值")
     if errors:
         raise FormInvalid(errors)
     return rules
