@@ -1,0 +1,55 @@
+"""Babel extractor for the studio's Python code (used by babel.cfg).
+
+Besides the usual ``_()`` / ``gettext()`` / ``N_()`` calls it extracts every Chinese string
+literal. The studio keeps its labels, notices and form errors as plain zh-CN constants in Python
+(``Role.label_zh``, ``FormInvalid({"name": "请填写任务名称"})``, ``notice="草稿已保存"``) and the
+templates translate them when they render (``{{ _(message) }}``), so the msgids only exist as
+literals; without this, ``pybabel update`` would drop their English as obsolete.
+
+Skipped: docstrings, and f-strings (their text is not known until run time; they stay Chinese
+until rewritten as ``_("… %(n)s …") % {...}``).
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+from babel.messages.extract import extract_python
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def extract_python_zh(
+    fileobj: IO[bytes],
+    keywords: Mapping[str, Any],
+    comment_tags: Collection[str],
+    options: Any,
+) -> Iterator[tuple[Any, ...]]:
+    source = fileobj.read()
+    yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
+    for lineno, text in chinese_literals(source.decode(options.get("encoding", "utf-8"))):
+        yield lineno, None, text, []
+
+
+def chinese_literals(source: str) -> list[tuple[int, str]]:
+    """(line, text) of each Chinese str constant, not counting docstrings and f-string parts."""
+    tree = ast.parse(source)
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                skip.add(id(body[0].value))
+        elif isinstance(node, ast.JoinedStr):
+            skip.update(id(part) for part in ast.walk(node))
+    found = [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in skip and HAN.search(node.value)
+    ]
+    return sorted(found)

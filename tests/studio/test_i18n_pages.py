@@ -1,0 +1,103 @@
+"""Real pages in English: the owner's link, message and send lists with Accept-Language: en.
+
+The page chrome (navigation, headings, buttons, table headers, labels, placeholders) must be
+English; what users typed (names of the workspace, links, messages, batches) may be Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from studio.models.accounts import Workspace
+from studio.web.templating import make_environment
+from tests.conftest import OWNER, post_form
+from tests.studio.test_send_support import approved_signature, batch
+
+EN = {"Accept-Language": "en-US,en;q=0.9"}
+HAN = re.compile(r"[\u4e00-\u9fff]+")
+LINK_NAME = "双十一活动"
+#: what the fixtures typed, plus the language switch, which names Chinese in Chinese
+USER_DATA = sorted({OWNER["workspace_name"], OWNER["name"], LINK_NAME, "双11活动", "双11",
+                    "示例科技", "中文"}, key=len, reverse=True)
+ATTRIBUTES = ("placeholder", "aria-label", "title", "alt", "value")
+
+
+def _chinese_chrome(html: str) -> list[str]:
+    """Chinese left on the page once user data is taken out: visible text and attributes."""
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup(["script", "style", "textarea"]):
+        node.decompose()
+    parts = [soup.get_text("\n")]
+    for tag in soup.find_all(True):
+        if tag.name == "input" and tag.get("type") in ("hidden", "text", "search", None):
+            continue  # a field's value is user data; its placeholder is checked below
+        parts += [str(tag[name]) for name in ATTRIBUTES if name in tag.attrs and name != "value"]
+        if tag.name in ("button", "option") or tag.get("type") in ("submit", "button"):
+            parts.append(str(tag.get("value", "")))
+    text = "\n".join(parts)
+    for data in USER_DATA:
+        text = text.replace(data, "")
+    return sorted(set(HAN.findall(text)))
+
+
+def _attr(page: BeautifulSoup, selector: str, name: str) -> str:
+    tag = page.select_one(selector)
+    assert tag is not None, selector
+    return str(tag.get(name, ""))
+
+
+@pytest.fixture
+async def seeded(owner_client: httpx.AsyncClient) -> httpx.AsyncClient:
+    ws = await Workspace.first()
+    assert ws is not None
+    await approved_signature(ws)  # 【示例科技】
+    await batch(ws)  # an approved message "双11活动" and a batch "双11"
+    response = await post_form(owner_client, "/links/new", {
+        "name": LINK_NAME, "target_type": "url", "target_url": "https://shop.example.cn/1111",
+        "code": "",
+    }, token_from="/links/new")
+    assert response.status_code == 303, response.text
+    return owner_client
+
+
+@pytest.mark.parametrize(("path", "heading", "button", "headers", "user_data"), [
+    ("/links", "Short links", "New short link", {"Short URL", "Visits (PV)"}, LINK_NAME),
+    ("/messages", "Messages", "New message", {"Type", "Last edited"}, "双11活动"),
+    ("/sending", "Analytics", None, {"Batch no.", "Visitors (UV)"}, "双11"),
+], ids=["link-list", "message-list", "send-list"])
+async def test_list_pages_are_english(
+    seeded: httpx.AsyncClient, path: str, heading: str, button: str | None,
+    headers: set[str], user_data: str,
+) -> None:
+    response = await seeded.get(path, headers=EN)
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    assert _attr(page, "html", "lang") == "en"
+    assert [h.get_text(strip=True) for h in page.select("h1")] == [heading]
+    assert "Short links" in [a.get_text(strip=True) for a in page.select("nav a")]
+    if button:
+        assert button in page.select_one("a.button.primary").get_text()  # type: ignore[union-attr]
+    assert headers <= {th.get_text(strip=True) for th in page.select("thead th")}
+    assert _chinese_chrome(response.text) == []
+    assert user_data in page.select_one("tbody").get_text()  # type: ignore[union-attr]
+
+
+async def test_the_same_pages_stay_chinese_by_default(seeded: httpx.AsyncClient) -> None:
+    response = await seeded.get("/links", headers={"Accept-Language": "zh-CN,zh;q=0.9"})
+    page = BeautifulSoup(response.text, "html.parser")
+    assert _attr(page, "html", "lang") != "en"
+    assert "新建短链" in page.select_one("a.button.primary").get_text()  # type: ignore[union-attr]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "jinja2.ext.i18n's newstyle _() marks its result safe and %-formats it, so _(value) on "
+    "run-time text (form errors, notices, job messages) skips autoescaping and fails on '%'; "
+    "the templating needs a _() that escapes values it did not get as a literal"))
+def test_translating_a_runtime_value_escapes_it() -> None:
+    env = make_environment()
+    rendered = env.from_string("{{ _(value) }}").render(value="号码无效：<b>50%</b>")
+    assert rendered == "号码无效：&lt;b&gt;50%&lt;/b&gt;"
