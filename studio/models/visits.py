@@ -154,24 +154,23 @@ class UniqueIp(Model):
 
 
 class UniqueCount(Model):
-    """UV and IP数 of a scope over one closed local day or month, counted once from the two
-    tables above the first time a series needs them: rows of a day that ended more than a
-    day ago no longer change, so the series reads these instead of recounting."""
+    """UV and IP数 of a scope over closed local days [first_day, last_day] (a day, a month,
+    the closed part of a range), counted once from the two tables above: rows of a day that
+    ended more than a day ago no longer change, so pages read these instead of recounting."""
 
     id = fields.BigIntField(primary_key=True)
     workspace_id = fields.IntField()
     scope = fields.CharField(max_length=1)
     scope_id = fields.IntField()
-    #: ``d`` a day, ``m`` a calendar month
-    span = fields.CharField(max_length=1)
-    #: the first local day of the bucket as yyyymmdd
+    #: first and last local day counted, yyyymmdd
     first_day = fields.IntField()
+    last_day = fields.IntField()
     uv = fields.IntField()
     ip = fields.IntField()
 
     class Meta:
         table = "unique_count"
-        unique_together = (("scope", "scope_id", "span", "first_day"),)
+        unique_together = (("scope", "scope_id", "first_day", "last_day"),)
 
 
 class OrphanHourly(Model):

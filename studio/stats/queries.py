@@ -53,7 +53,8 @@ async def totals(workspace_id: int, scope: str, scope_id: int, period: Period) -
         "COALESCE(SUM(clicks),0) AS clicks, COALESCE(SUM(replies),0) AS replies, "
         "COALESCE(SUM(expired),0) AS expired FROM visit_hourly "
         f"WHERE {where} AND hour >= ? AND hour < ?", [*params, first, last])
-    unique = await uniques.over_range(scope, scope_id, period.start_day, period.end_day)
+    unique = await uniques.over_range(workspace_id, scope, scope_id, period.start_day,
+                                      period.end_day, period.today)
     s = sums[0]
     return Totals(pv=int(s["pv"]), uv=unique.uv, ip=unique.ip, bots=int(s["bots"]),
                   clicks=int(s["clicks"]), replies=int(s["replies"]), expired=int(s["expired"]))

@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from studio.errors import NotFound
 from studio.roles import Perm
-from studio.stats import pages, purge  # noqa: F401  (registers the purge job)
+from studio.stats import pages, purge, warm  # noqa: F401  (registers the purge and warm jobs)
 from studio.stats.export import to_csv, to_xlsx
 from studio.stats.period import Granularity, Period
 from studio.web.context import Ctx, login_required

@@ -1,0 +1,78 @@
+"""Kept counts of closed days (`unique_count`): every number read through them equals the
+independent count, on the first view (counted and kept) and the next (read back), for ranges
+that are closed, open, or both (closed part kept + open days probed)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from studio.models.visits import UniqueCount
+from studio.stats import queries, uniques
+from studio.stats.period import Granularity, Period
+from tests.studio.test_stats_numbers import TZ, _expected, generated  # noqa: F401
+
+#: the generated visits are local days 2026-03-01 … 2026-03-07; with this `today` the days up
+#: to 03-03 are closed and 03-04 … 03-07 open
+TODAY = date(2026, 3, 5)
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (date(2026, 3, 1), date(2026, 3, 7)),
+    (date(2026, 3, 1), date(2026, 3, 3)),
+    (date(2026, 3, 2), date(2026, 3, 2)),
+    (date(2026, 3, 4), date(2026, 3, 6)),
+    (date(2026, 2, 20), date(2026, 3, 4)),
+], ids=["closed-and-open", "closed", "one-closed-day", "open", "before-the-data"])
+async def test_totals_through_kept_counts(generated, start: date, end: date) -> None:  # noqa: F811
+    workspace, link, visits = generated
+    expected = _expected(visits, start, end)
+    period = Period(start, end, TZ, Granularity.DAY, TODAY)
+    for _ in range(2):  # counted and kept, then read back
+        got = await queries.totals(workspace.id, "l", link.id, period)
+        assert (got.uv, got.ip, got.pv) == (expected["uv"], expected["ip"], expected["pv"])
+    if start <= date(2026, 3, 3):
+        assert await UniqueCount.filter(scope="l", scope_id=link.id).exists()
+
+
+async def test_daily_and_monthly_series_through_kept_counts(generated) -> None:  # noqa: F811
+    workspace, link, visits = generated
+    days = Period(date(2026, 3, 1), date(2026, 3, 7), TZ, Granularity.DAY, TODAY)
+    for _ in range(2):
+        points = await queries.series(workspace.id, "l", link.id, days)
+        for point in points:
+            day = date.fromisoformat(point.label)
+            expected = _expected(visits, day, day)
+            assert (point.uv, point.ip) == (expected["uv"], expected["ip"]), point.label
+    kept = await UniqueCount.filter(scope="l", scope_id=link.id).values_list(
+        "first_day", "last_day")
+    assert {(20260301, 20260301), (20260302, 20260302), (20260303, 20260303)} <= set(kept)
+    assert all(last <= 20260303 for _, last in kept)  # open days are never kept
+
+    # by month, on a `today` when March is closed and when it is not
+    for today in (TODAY, date(2026, 4, 10)):
+        months = Period.parse({"from": "2026-02-10", "to": "2026-03-31", "by": "month"}, TZ,
+                              today)
+        assert months.start == date(2026, 2, 1)
+        for _ in range(2):
+            points = {p.label: p for p in await queries.series(workspace.id, "l", link.id,
+                                                               months)}
+            march = _expected(visits, date(2026, 3, 1), date(2026, 3, 31))
+            assert (points["2026-03"].uv, points["2026-03"].ip) == (march["uv"], march["ip"])
+            assert points["2026-02"].uv == 0
+
+
+async def test_warming_keeps_the_overview_ranges(generated) -> None:  # noqa: F811
+    workspace, link, visits = generated
+    today = date(2026, 3, 7)
+    await uniques.warm_workspace(workspace.id, today, TZ)
+    kept = set(await UniqueCount.filter(scope="w", scope_id=workspace.id).values_list(
+        "first_day", "last_day"))
+    closed_end = 20260305
+    assert (20260301, closed_end) in kept  # the closed part of "7 days" (from 03-01)
+    assert (20260301, 20260301) in kept
+    period = Period(today - timedelta(days=6), today, TZ, Granularity.DAY, today)
+    got = await queries.totals(workspace.id, "w", workspace.id, period)
+    expected = _expected(visits, period.start, period.end)
+    assert (got.uv, got.ip) == (expected["uv"], expected["ip"])
