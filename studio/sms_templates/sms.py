@@ -8,6 +8,7 @@ segment, at most 350. The numbers come from `renderers.limits.SMS`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from studio.sms_templates.rules import Rules
 from studio.sms_templates.signatures import usable_signature
 
 NAME_MAX = 50
+_ENDS_WITH_LINK = re.compile(r"https?://\S+$", re.IGNORECASE)
 #: the content textarea's name (the caret field of the insert buttons)
 TEXT_FIELD = "text"
 
@@ -109,11 +111,18 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
 
 
 def append_opt_out(text: str, rules: Rules) -> str:
+    """The text ending with the opt-out phrase: after a comma, or after a space when the text
+    ends with a link (so a phone does not read the phrase as part of the URL)."""
     body = text.rstrip()
     if body.endswith(rules.opt_out_phrase):
         return body
-    return f"{body}{'' if body.endswith(('，', '。', ',', '.')) or not body else '，'}" \
-           f"{rules.opt_out_phrase}"
+    if not body or body.endswith(("，", "。", ",", ".", "！", "!")):
+        sep = ""
+    elif _ENDS_WITH_LINK.search(body):
+        sep = " "
+    else:
+        sep = "，"
+    return f"{body}{sep}{rules.opt_out_phrase}"
 
 
 def insert_variable(draft: SmsDraft, name: str, caret: content.Caret = content.NO_CARET

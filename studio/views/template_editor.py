@@ -130,7 +130,8 @@ class TemplateEditor:
     async def edit(self, request: Request, ctx: Ctx) -> Response:
         row = await self.get(ctx, request.path_params["id"])
         if request.method == "GET":
-            return await self.editor(request, ctx, row, self.draft_of(row))
+            done = DONE.get(request.query_params.get("done", ""))
+            return await self.editor(request, ctx, row, self.draft_of(row), notice=done)
         ctx.require(Perm.EDIT_CONTENT)
         form = await form_data(request)
         draft, op = self.from_form(form), form.get("op", "save")
@@ -160,7 +161,8 @@ class TemplateEditor:
             return await self.editor(request, ctx, row, self.draft_of(row), exc.status,
                                      errors=errors, conflict=exc.message)
         await record(ctx, f"{self.audit}.{decision}", row, version=row.version)
-        return await self.editor(request, ctx, row, self.draft_of(row), notice=DONE[decision])
+        # back to the editor's own address, so a reload does not post the decision again
+        return see_other(request, self.url(request, "edit", id=row.id) + f"?done={decision}")
 
     async def version(self, request: Request, ctx: Ctx) -> Response:
         row = await self.get(ctx, request.path_params["id"])

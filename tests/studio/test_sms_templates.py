@@ -137,14 +137,20 @@ async def test_review_versions_carriers_and_api(owner_client: httpx.AsyncClient,
     token = await csrf_of(owner_client, "/")
     submitted = await owner_client.post(f"/sms-templates/{tid}/review",
                                         data={"decision": "submit", "csrf_token": token})
+    # the decision redirects to the editor (a reload does not post it again)
+    assert submitted.status_code == 303
+    assert submitted.headers["location"].endswith(f"/sms-templates/{tid}?done=submit")
+    submitted = await owner_client.get(submitted.headers["location"])
     assert soup(submitted).select_one("#sms-status").get_text() == "审核中"
+    assert soup(submitted).select_one(".notice").get_text() == "已提交审核"
     locked = await owner_client.post(f"/sms-templates/{tid}", data={
         **await _form(owner_client, sig_id, text="改了"), "op": "save", "revision": "2"})
     assert "不能修改" in soup(locked).select_one("#sms-conflict").get_text()
     reviewer = await member("reviewer")
     rtoken = await csrf_of(reviewer, "/")
     approved = await reviewer.post(f"/sms-templates/{tid}/review",
-                                   data={"decision": "approve", "csrf_token": rtoken})
+                                   data={"decision": "approve", "csrf_token": rtoken},
+                                   follow_redirects=True)
     assert soup(approved).select_one("#sms-status").get_text() == "已通过"
     sent = await api.approved_sms(1, tid)
     assert sent.signature == "示例科技" and sent.variables == ("name",)

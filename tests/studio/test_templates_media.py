@@ -70,7 +70,7 @@ async def test_real_media_video_sms_approved_and_exported(
     for decision in ("submit", "approve"):
         decided = await owner_client.post(f"/video-sms/{tid}/review", data={
             "decision": decision, "csrf_token": token})
-        assert decided.status_code == 200, decided.text
+        assert decided.status_code == 303, decided.text
     exported = await owner_client.get(f"/video-sms/{tid}/export")
     assert exported.status_code == 200, exported.text
     archive = zipfile.ZipFile(io.BytesIO(exported.content))

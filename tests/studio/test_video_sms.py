@@ -173,7 +173,7 @@ async def test_editor_ch5_review_export(owner_client: httpx.AsyncClient) -> None
     await owner_client.post(f"/video-sms/{tid}/review", data={"decision": "submit",
                                                                "csrf_token": token})
     approved = await owner_client.post(f"/video-sms/{tid}/review", data={
-        "decision": "approve", "csrf_token": token})
+        "decision": "approve", "csrf_token": token}, follow_redirects=True)
     assert soup(approved).select_one("#vsms-status").get_text() == "已通过"
     preview = soup(await owner_client.get(f"/video-sms/{tid}/preview?v_name=李女士"))
     assert preview.select_one(".vsms-title").get_text(strip=True) == "【示例科技】双11大促"
