@@ -20,6 +20,16 @@ class Granularity(StrEnum):
         return {"hour": "按小时", "day": "按天", "month": "按月"}[self.value]
 
 
+#: a day is closed this long after it ended: the writer flushes every second or so, and a
+#: database away for minutes is retried; after that, its rollup rows no longer change
+CLOSE_AFTER = timedelta(hours=1)
+
+
+def closed_through(now_local: datetime) -> date:
+    """The last closed local day at `now_local` (a time in the workspace's zone)."""
+    return (now_local - CLOSE_AFTER).date() - timedelta(days=1)
+
+
 def day_int(d: date) -> int:
     return d.year * 10000 + d.month * 100 + d.day
 
@@ -30,13 +40,14 @@ class Period:
     end: date  #: last local day, included
     tz: str
     granularity: Granularity = Granularity.DAY
-    #: the local date the period was asked on: months ended before it are closed (their
-    #: distinct counts no longer change and may be kept); None = treat every month as open
-    today: date | None = None
+    #: the last closed local day (see `closed_through`): counts of days up to it no longer
+    #: change and may be kept; None = count everything afresh
+    closed_through: date | None = None
 
     @classmethod
     def parse(
-        cls, values: dict[str, str], tz: str, today: date, default_days: int = 7
+        cls, values: dict[str, str], tz: str, today: date, default_days: int = 7,
+        closed_through: date | None = None,
     ) -> Period:
         """From query values `from`, `to`, `by`; bad or missing values fall back quietly.
         By the month, the period starts on the first of its first month (whole months)."""
@@ -52,7 +63,7 @@ class Period:
             by = Granularity.HOUR if start == end else Granularity.DAY
         if by is Granularity.MONTH:
             start = start.replace(day=1)
-        return cls(start, end, tz, by, today)
+        return cls(start, end, tz, by, closed_through)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -94,13 +105,6 @@ class Period:
             months.append((first.year * 100 + first.month, day_int(first), day_int(last)))
             first = following
         return months
-
-    def is_closed(self, last_day: int) -> bool:
-        """True when local day `last_day` (yyyymmdd) ended more than a whole day before
-        `today`: the writer flushes within seconds, so its rollup rows no longer change."""
-        if self.today is None:
-            return False
-        return last_day < day_int(self.today - timedelta(days=1))
 
     def day_bucket(self, day: int) -> str:
         d = date(day // 10000, day // 100 % 100, day % 100)

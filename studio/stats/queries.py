@@ -54,7 +54,7 @@ async def totals(workspace_id: int, scope: str, scope_id: int, period: Period) -
         "COALESCE(SUM(expired),0) AS expired FROM visit_hourly "
         f"WHERE {where} AND hour >= ? AND hour < ?", [*params, first, last])
     unique = await uniques.over_range(workspace_id, scope, scope_id, period.start_day,
-                                      period.end_day, period.today)
+                                      period.end_day, period.closed_through)
     s = sums[0]
     return Totals(pv=int(s["pv"]), uv=unique.uv, ip=unique.ip, bots=int(s["bots"]),
                   clicks=int(s["clicks"]), replies=int(s["replies"]), expired=int(s["expired"]))

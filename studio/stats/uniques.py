@@ -5,20 +5,20 @@ Those tables are read by scope through their indexes alone (a workspace filter w
 every row), so callers pass a scope already checked to belong to the workspace
 (`pages.load_subject`, or the workspace itself).
 
-Closed days (ended more than a day before `today`: the writer flushes within seconds) no
-longer change. So the count of a closed day, month or range is kept in `unique_count` the
-first time it is made, and a range ending today is its closed part (kept) plus the keys of
-its last open days not seen in that part (a few thousand index probes), instead of a walk
-over every row of the range. `warm_workspace` makes the usual ones ahead of the first view.
+Closed days (`period.closed_through`: ended an hour ago or more, the writer flushes within
+seconds) no longer change. So the count of a closed day, month or range is kept in
+`unique_count` the first time it is made, and a range ending today is its closed part (kept)
+plus the keys of today not seen in that part (a few thousand index probes), instead of a
+walk over every row of the range. `warm_workspace` makes the usual ones ahead of the first view.
 Measured with `bench/stats.py` (1M visits, SQLite).
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from studio.stats.period import Period, day_int
+from studio.stats.period import Granularity, Period, closed_through, day_int
 from studio.stats.sql import execute_many, rows
 
 #: metric → (table, column counted)
@@ -110,9 +110,9 @@ async def _keep(workspace_id: int, scope: str, scope_id: int,
          for (first, last), c in counts.items()])
 
 
-def _closed_end(today: date | None) -> int:
-    """The last closed day (yyyymmdd): two days before `today`; 0 when nothing is closed."""
-    return day_int(today - timedelta(days=2)) if today is not None else 0
+def _closed_end(closed_through: date | None) -> int:
+    """The last closed day as yyyymmdd; 0 when nothing is closed."""
+    return day_int(closed_through) if closed_through is not None else 0
 
 
 async def _not_seen_before(metric: str, scope: str, scope_id: int, open_range: tuple[int, int],
@@ -130,10 +130,10 @@ async def _not_seen_before(metric: str, scope: str, scope_id: int, open_range: t
 
 
 async def over_range(workspace_id: int, scope: str, scope_id: int, first: int, last: int,
-                     today: date | None = None) -> Counts:
-    """UV and IP数 over local days [first, last] (yyyymmdd), exact. With `today`, the closed
-    part is kept and reused; only the open days are looked at again."""
-    closed_end = _closed_end(today)
+                     closed_through: date | None = None) -> Counts:
+    """UV and IP数 over local days [first, last] (yyyymmdd), exact. With `closed_through`,
+    the closed part is kept and reused; only the open days are looked at again."""
+    closed_end = _closed_end(closed_through)
     if last <= closed_end:
         kept = await _kept(scope, scope_id, [(first, last)])
         if (first, last) in kept:
@@ -143,7 +143,7 @@ async def over_range(workspace_id: int, scope: str, scope_id: int, first: int, l
         return counts
     if first > closed_end:
         return await _fresh(scope, scope_id, first, last)
-    closed = await over_range(workspace_id, scope, scope_id, first, closed_end, today)
+    closed = await over_range(workspace_id, scope, scope_id, first, closed_end, closed_through)
     open_range = (day_int(_date(closed_end) + timedelta(days=1)), last)
     added = [await _not_seen_before(m, scope, scope_id, open_range, (first, closed_end))
              for m in _TABLES]
@@ -177,7 +177,7 @@ async def daily(workspace_id: int, scope: str, scope_id: int, period: Period,
     inside = [d for d in _days(period) if lo <= d <= hi]
     if not inside:
         return {}
-    closed_end = _closed_end(period.today)
+    closed_end = _closed_end(period.closed_through)
     closed = [d for d in inside if d <= closed_end]
     kept = await _kept(scope, scope_id, [(d, d) for d in closed])
     result = {d: counts for (d, _), counts in kept.items()}
@@ -198,23 +198,23 @@ async def monthly(workspace_id: int, scope: str, scope_id: int, period: Period,
                   ) -> dict[int, Counts]:
     """UV and IP数 of each month the period touches (yyyymm → counts); the period's first
     and last months count only their days inside the period."""
-    return {month: await over_range(workspace_id, scope, scope_id, first, last, period.today)
+    return {month: await over_range(workspace_id, scope, scope_id, first, last,
+                                    period.closed_through)
             for month, first, last in period.months()}
 
 
-async def warm_workspace(workspace_id: int, today: date, tz: str) -> None:
+async def warm_workspace(workspace_id: int, now_local: datetime, tz: str) -> None:
     """Keep the closed parts the overview's usual periods need (7/30/90 days by day, 90 days
     by month), so their first view of the day is as quick as the next ones."""
-    from studio.stats.period import Granularity
-
+    today, closed = now_local.date(), closed_through(now_local)
     scope = "w"
     for days in (7, 30, 90):
-        period = Period(today - timedelta(days=days - 1), today, tz, Granularity.DAY, today)
+        period = Period(today - timedelta(days=days - 1), today, tz, Granularity.DAY, closed)
         await over_range(workspace_id, scope, workspace_id, period.start_day, period.end_day,
-                         today)
+                         closed)
         await daily(workspace_id, scope, workspace_id, period)
     start = (today - timedelta(days=89)).replace(day=1)
-    monthly_period = Period(start, today, tz, Granularity.MONTH, today)
-    await over_range(workspace_id, scope, workspace_id, monthly_period.start_day,
-                     monthly_period.end_day, today)
-    await monthly(workspace_id, scope, workspace_id, monthly_period)
+    by_month = Period(start, today, tz, Granularity.MONTH, closed)
+    await over_range(workspace_id, scope, workspace_id, by_month.start_day, by_month.end_day,
+                     closed)
+    await monthly(workspace_id, scope, workspace_id, by_month)

@@ -21,7 +21,7 @@ async def warm_all(now: datetime) -> int:
     ids = [int(r["workspace_id"]) for r in active]
     for workspace in await Workspace.filter(id__in=ids):
         tz = str(workspace.timezone or "Asia/Shanghai")
-        await warm_workspace(workspace.id, now.astimezone(ZoneInfo(tz)).date(), tz)
+        await warm_workspace(workspace.id, now.astimezone(ZoneInfo(tz)), tz)
     return len(ids)
 
 

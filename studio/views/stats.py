@@ -13,15 +13,16 @@ from studio.errors import NotFound
 from studio.roles import Perm
 from studio.stats import pages, purge, warm  # noqa: F401  (registers the purge and warm jobs)
 from studio.stats.export import to_csv, to_xlsx
-from studio.stats.period import Granularity, Period
+from studio.stats.period import Granularity, Period, closed_through
 from studio.web.context import Ctx, login_required
 from studio.web.render import render
 
 
 def _period(request: Request, ctx: Ctx) -> Period:
     tz = str(ctx.workspace.timezone or "Asia/Shanghai")
-    today = datetime.now(ZoneInfo(tz)).date()
-    return Period.parse(dict(request.query_params), tz, today)
+    now = datetime.now(ZoneInfo(tz))
+    return Period.parse(dict(request.query_params), tz, now.date(),
+                        closed_through=closed_through(now))
 
 
 def _kind(request: Request) -> pages.ScopeKind:

@@ -4,18 +4,19 @@ that are closed, open, or both (closed part kept + open days probed)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from studio.models.visits import UniqueCount
 from studio.stats import queries, uniques
-from studio.stats.period import Granularity, Period
+from studio.stats.period import Granularity, Period, closed_through
 from tests.studio.test_stats_numbers import TZ, _expected, generated  # noqa: F401
 
-#: the generated visits are local days 2026-03-01 … 2026-03-07; with this `today` the days up
-#: to 03-03 are closed and 03-04 … 03-07 open
-TODAY = date(2026, 3, 5)
+#: the generated visits are local days 2026-03-01 … 2026-03-07; days up to 03-03 are closed
+#: and 03-04 … 03-07 open
+CLOSED = date(2026, 3, 3)
 
 
 @pytest.mark.parametrize(("start", "end"), [
@@ -28,7 +29,7 @@ TODAY = date(2026, 3, 5)
 async def test_totals_through_kept_counts(generated, start: date, end: date) -> None:  # noqa: F811
     workspace, link, visits = generated
     expected = _expected(visits, start, end)
-    period = Period(start, end, TZ, Granularity.DAY, TODAY)
+    period = Period(start, end, TZ, Granularity.DAY, CLOSED)
     for _ in range(2):  # counted and kept, then read back
         got = await queries.totals(workspace.id, "l", link.id, period)
         assert (got.uv, got.ip, got.pv) == (expected["uv"], expected["ip"], expected["pv"])
@@ -38,7 +39,7 @@ async def test_totals_through_kept_counts(generated, start: date, end: date) -> 
 
 async def test_daily_and_monthly_series_through_kept_counts(generated) -> None:  # noqa: F811
     workspace, link, visits = generated
-    days = Period(date(2026, 3, 1), date(2026, 3, 7), TZ, Granularity.DAY, TODAY)
+    days = Period(date(2026, 3, 1), date(2026, 3, 7), TZ, Granularity.DAY, CLOSED)
     for _ in range(2):
         points = await queries.series(workspace.id, "l", link.id, days)
         for point in points:
@@ -50,10 +51,10 @@ async def test_daily_and_monthly_series_through_kept_counts(generated) -> None: 
     assert {(20260301, 20260301), (20260302, 20260302), (20260303, 20260303)} <= set(kept)
     assert all(last <= 20260303 for _, last in kept)  # open days are never kept
 
-    # by month, on a `today` when March is closed and when it is not
-    for today in (TODAY, date(2026, 4, 10)):
+    # by month, when March is not closed yet and when it is
+    for closed in (CLOSED, date(2026, 4, 9)):
         months = Period.parse({"from": "2026-02-10", "to": "2026-03-31", "by": "month"}, TZ,
-                              today)
+                              closed + timedelta(days=1), closed_through=closed)
         assert months.start == date(2026, 2, 1)
         for _ in range(2):
             points = {p.label: p for p in await queries.series(workspace.id, "l", link.id,
@@ -65,14 +66,16 @@ async def test_daily_and_monthly_series_through_kept_counts(generated) -> None: 
 
 async def test_warming_keeps_the_overview_ranges(generated) -> None:  # noqa: F811
     workspace, link, visits = generated
-    today = date(2026, 3, 7)
-    await uniques.warm_workspace(workspace.id, today, TZ)
+    now = datetime(2026, 3, 7, 12, 0, tzinfo=ZoneInfo(TZ))
+    today = now.date()
+    await uniques.warm_workspace(workspace.id, now, TZ)
     kept = set(await UniqueCount.filter(scope="w", scope_id=workspace.id).values_list(
         "first_day", "last_day"))
-    closed_end = 20260305
-    assert (20260301, closed_end) in kept  # the closed part of "7 days" (from 03-01)
+    assert closed_through(now) == date(2026, 3, 6)
+    assert closed_through(datetime(2026, 3, 7, 0, 30, tzinfo=ZoneInfo(TZ))) == date(2026, 3, 5)
+    assert (20260301, 20260306) in kept  # the closed part of "7 days" (from 03-01)
     assert (20260301, 20260301) in kept
-    period = Period(today - timedelta(days=6), today, TZ, Granularity.DAY, today)
+    period = Period(today - timedelta(days=6), today, TZ, Granularity.DAY, closed_through(now))
     got = await queries.totals(workspace.id, "w", workspace.id, period)
     expected = _expected(visits, period.start, period.end)
     assert (got.uv, got.ip) == (expected["uv"], expected["ip"])
