@@ -82,6 +82,8 @@ class VideoSmsEditor(TemplateEditor):
             new, after, error = video.insert_variable(draft, form.get("new_var", "").strip(),
                                                       caret)
             return Applied(new, {"variables": error} if error else {}, after)
+        if op == "refit":
+            return await self._refit(request, ctx, draft, caret)
         changed = video.apply_op(draft, op, form)
         picked = video.picked_asset(form) if op == "add_media" else None
         if picked and await media_seam.ensure_rendition(
@@ -89,6 +91,20 @@ class VideoSmsEditor(TemplateEditor):
             return Applied(changed, caret=caret,
                            notice="正在为该素材生成视频短信规格，完成后点击“重新计算”")
         return Applied(changed, caret=caret)
+
+    async def _refit(self, request: Request, ctx: Ctx, draft: video.VideoDraft,
+                     caret: Caret) -> Applied:
+        """The over-the-total offer: queue a smaller video_sms rendition of the largest video
+        of the form's frames (saved or not); the resolver then prefers the newer one."""
+        refit = (await _check(request, ctx, draft)).refit
+        if refit is None or not await media_seam.request_refit(
+                ctx.workspace_id, refit.asset_id, refit.share_bytes,
+                request.app.state.settings, now()):
+            return Applied(draft, {"frames": "无法重新压缩：没有可压缩的视频帧"}, caret)
+        await record(ctx, "video_sms.refit", None, asset_id=refit.asset_id,
+                     share_bytes=refit.share_bytes)
+        return Applied(draft, caret=caret,
+                       notice="已开始重新压缩视频，完成后点击“重新计算”查看新的合计大小")
 
     async def create(self, request: Request, ctx: Ctx, draft: video.VideoDraft
                      ) -> VideoSmsTemplate:
@@ -118,23 +134,6 @@ async def video_sms_list(request: Request, ctx: Ctx) -> Response:
     rows = await store.list_templates(ctx.workspace_id, status)
     return render(request, "studio/video_sms_list.html",
                   {"rows": rows, "status": status, "statuses": list(ReviewStatus)})
-
-
-@login_required(Perm.EDIT_CONTENT)
-async def video_sms_refit(request: Request, ctx: Ctx) -> Response:
-    """Queue a smaller video_sms rendition of the largest video (the over-the-total offer)."""
-    row = await store.get_template(ctx.workspace_id, request.path_params["id"])
-    draft = store.draft_of(row)
-    result = await _check(request, ctx, draft)
-    queued = result.refit is not None and await media_seam.request_refit(
-        ctx.workspace_id, result.refit.asset_id, result.refit.share_bytes,
-        request.app.state.settings, now())
-    if not queued:
-        return await EDITOR.editor(request, ctx, row, draft, 409,
-                                   conflict="无法重新压缩：没有可压缩的视频帧")
-    await record(ctx, "video_sms.refit", row)
-    return await EDITOR.editor(request, ctx, row, draft,
-                               notice="已开始重新压缩视频，完成后刷新页面查看新的合计大小")
 
 
 @login_required(Perm.READ_CONTENT)
@@ -180,7 +179,6 @@ routes = [
     Route("/video-sms", video_sms_list, name="video_sms_list"),
     Route("/video-sms/total", video_sms_total, methods=["POST"], name="video_sms_total"),
     *EDITOR.routes("/video-sms"),
-    Route("/video-sms/{id:int}/refit", video_sms_refit, methods=["POST"], name="video_sms_refit"),
     Route("/video-sms/{id:int}/preview", video_sms_preview, name="video_sms_preview"),
     Route("/video-sms/{id:int}/export", video_sms_export, name="video_sms_export"),
 ]

@@ -191,7 +191,7 @@ ROUTES = [
     ("GET", "/sms-templates/{sms}/preview"), ("GET", "/video-sms/{vsms}"),
     ("POST", "/video-sms/{vsms}"), ("POST", "/video-sms/{vsms}/review"),
     ("POST", "/video-sms/{vsms}/version"), ("POST", "/video-sms/{vsms}/delete"),
-    ("POST", "/video-sms/{vsms}/carrier"), ("POST", "/video-sms/{vsms}/refit"),
+    ("POST", "/video-sms/{vsms}/carrier"),
     ("GET", "/video-sms/{vsms}/preview"), ("POST", "/signatures/{sig}/review"),
     ("POST", "/signatures/{sig}/resubmit"),
 ]

@@ -254,14 +254,16 @@ async def test_media_frames_within_total_export_and_refit(
     refused = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "save"})
     assert refused.status_code == 422
     assert "超出上限 1,800,000 字节" in error_of(refused, "total")
-    # save the over-size draft's media directly to offer the re-fit on the template
-    await VideoSmsTemplate.filter(id=tid).update(frames=[
-        {"kind": "text", "text": "a"},
+    assert await VideoSmsTemplate.get(id=tid).values_list("frames", flat=True) == [
+        {"kind": "text", "text": form["frame_text_0"]},
         {"kind": "image", "media": {"asset_id": image, "rendition": "ch5_image"}},
-        {"kind": "video", "media": {"asset_id": big, "rendition": "video_sms"}}])
-    offered = soup(await owner_client.get(f"/video-sms/{tid}"))
-    assert offered.select_one("form.refit") is not None
-    queued = await owner_client.post(f"/video-sms/{tid}/refit", data={"csrf_token": token})
+        {"kind": "video", "media": {"asset_id": clip, "rendition": "video_sms"}}]  # not half-saved
+    # the editor offers to re-fit the largest video of the (unsaved) frames, and queues it
+    offered = soup(refused)
+    assert "第 3 帧视频重新压缩到" in offered.select_one("p.refit").get_text()
+    queued = await owner_client.post(f"/video-sms/{tid}", data={**form, "op": "refit"})
     assert queued.status_code == 200
+    assert "已开始重新压缩视频" in soup(queued).select_one(".notice").get_text()
     job = await Job.filter(kind="media.rendition").first()
     assert job is not None and job.payload["share_bytes"] < 1_700_000
+    assert job.payload["asset_id"] == int(big)
