@@ -8,9 +8,9 @@ from enum import StrEnum
 from renderers.codec import from_json
 from renderers.context import buttons_with_ids
 from renderers.errors import DocumentError
-from studio.errors import NotFound
 from studio.models.links import ShortLink
 from studio.models.messages import Message, MessageVersion
+from studio.models.sending import SendBatch
 from studio.models.visits import Scope
 from studio.scoping import HasWorkspace, get_scoped, scoped
 from studio.stats import queries
@@ -86,14 +86,9 @@ async def load_subject(ctx: HasWorkspace, kind: ScopeKind, ident: str) -> Subjec
             message_id=message.id, number=message.approved_version or 0).first()
         labels = await _labels(version.id if version else None, ctx.workspace_id)
         return Subject(kind, message.id, message.name, labels)
-    try:
-        batch_id = int(ident)
-    except ValueError:
-        raise NotFound() from None
-    # a batch is the workspace's when one of its links is (the batch model comes later)
-    if not await scoped(ShortLink, ctx).filter(batch_id=batch_id).exists():
-        raise NotFound()
-    return Subject(kind, batch_id, f"批次 {batch_id}")
+    batch = await get_scoped(SendBatch, ctx, ident)
+    labels = await _labels(batch.message_version_id, ctx.workspace_id)  # type: ignore[attr-defined]
+    return Subject(kind, batch.id, batch.name or batch.number, labels)
 
 
 async def scope_page(ctx: HasWorkspace, subject: Subject, period: Period) -> StatsPage:
@@ -114,6 +109,9 @@ class Overview:
     points: list[queries.Point]
     #: (link, pv, bots, clicks)
     top: list[tuple[ShortLink, int, int, int]]
+    #: (message id, name, opens) and (batch id, name, opens), most opened first
+    messages: list[tuple[int, str, int]]
+    batches: list[tuple[int, str, int]]
 
 
 async def overview(ctx: HasWorkspace, period: Period) -> Overview:
@@ -124,4 +122,20 @@ async def overview(ctx: HasWorkspace, period: Period) -> Overview:
     links = {link.id: link for link in await scoped(ShortLink, ctx).filter(
         id__in=[t.link_id for t in top])}
     rows = [(links[t.link_id], t.pv, t.bots, t.clicks) for t in top if t.link_id in links]
-    return Overview(period, totals, points, rows)
+    return Overview(period, totals, points, rows,
+                    await _named(ctx, Message, Scope.MESSAGE, period),
+                    await _named(ctx, SendBatch, Scope.BATCH, period))
+
+
+async def _named(
+    ctx: HasWorkspace, model: type[Message] | type[SendBatch], scope: str, period: Period
+) -> list[tuple[int, str, int]]:
+    top = await queries.top_scopes(ctx.workspace_id, scope, period)
+    objects = {o.id: o for o in await scoped(model, ctx).filter(id__in=[i for i, _ in top])}
+    named = []
+    for ident, opens in top:
+        obj = objects.get(ident)
+        if obj is not None:
+            name = obj.name or getattr(obj, "number", "") or str(ident)
+            named.append((ident, name, opens))
+    return named

@@ -8,6 +8,8 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 MAX_DAYS = 731
+#: by the hour, a period spans at most this many days (else it is shown by the day)
+MAX_HOUR_DAYS = 14
 
 
 class Granularity(StrEnum):
@@ -61,6 +63,8 @@ class Period:
             by = Granularity(values.get("by", ""))
         except ValueError:
             by = Granularity.HOUR if start == end else Granularity.DAY
+        if by is Granularity.HOUR and (end - start).days >= MAX_HOUR_DAYS:
+            by = Granularity.DAY  # a few hundred points at most: a table stays readable
         if by is Granularity.MONTH:
             start = start.replace(day=1)
         return cls(start, end, tz, by, closed_through)

@@ -104,6 +104,19 @@ async def breakdown(
     return [(str(r["value"]), int(r["n"])) for r in found]
 
 
+async def top_scopes(
+    workspace_id: int, scope: str, period: Period, limit: int = 10
+) -> list[tuple[int, int]]:
+    """(scope id, opens) of the messages (``m``) or batches (``b``) with the most opens in the
+    period, from their ``device`` breakdown rows (see `top_links`)."""
+    found = await rows(
+        "SELECT scope_id, SUM(count) AS pv FROM visit_dim WHERE workspace_id = ? "
+        "AND scope = ? AND dim = 'device' AND day >= ? AND day <= ? "
+        "GROUP BY scope_id ORDER BY pv DESC, scope_id LIMIT ?",
+        [workspace_id, scope, period.start_day, period.end_day, limit])
+    return [(int(r["scope_id"]), int(r["pv"])) for r in found]
+
+
 @dataclass(frozen=True)
 class TopLink:
     link_id: int

@@ -65,3 +65,49 @@ async def test_unknown_scope_and_bad_dates(owner_client: httpx.AsyncClient) -> N
     response = await owner_client.get("/stats", params={"from": "garbage", "to": "2026-99-01",
                                                         "by": "week"})
     assert response.status_code == 200
+
+
+async def test_message_and_batch_pages(app: Starlette, owner_client: httpx.AsyncClient) -> None:
+    from studio.models.sending import SendBatch
+    from tests.h5.conftest import make_version
+    from tests.h5.documents import CARD
+
+    workspace = await Workspace.first()
+    version = await make_version(workspace, CARD, name="冬季新品")
+    batch = await SendBatch.create(workspace=workspace, number="B2026001", name="会员关怀",
+                                   message_version=version, message_id=version.message_id)
+    link = await ShortLink.create(workspace=workspace, code="ch5stat01x", batch_id=batch.id,
+                                  message_version=version, message_id=version.message_id)
+    for i, agent in enumerate([ANDROID_CHROME, IPHONE_WECHAT]):
+        transport = httpx.ASGITransport(app=app, client=(f"198.51.100.{i}", 1000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://phone") as phone:
+            assert (await phone.get(f"/s/{link.code}", headers={"user-agent": agent})
+                    ).status_code == 200
+            assert (await phone.get(f"/s/-/b/{link.code}/c0b0", headers={"user-agent": agent})
+                    ).status_code == 302
+    await flush(app)
+
+    overview = BeautifulSoup((await owner_client.get("/stats")).text, "html.parser")
+    assert [a.get_text() for a in overview.select("#top-messages a")] == ["冬季新品"]
+    assert [a.get_text() for a in overview.select("#top-batches a")] == ["会员关怀"]
+    for kind, ident in (("message", version.message_id), ("batch", batch.id)):
+        page = BeautifulSoup((await owner_client.get(f"/stats/{kind}/{ident}")).text,
+                             "html.parser")
+        assert page.select_one("#kpi-pv").get_text() == "2"
+        assert page.select_one("#kpi-clicks").get_text() == "2"
+        assert [td.get_text() for td in page.select("#buttons tbody td")] == ["查看详情", "2"]
+    other = await Workspace.create(name="别人")
+    theirs = await SendBatch.create(workspace=other, number="B2026002")
+    assert (await owner_client.get(f"/stats/batch/{theirs.id}")).status_code == 404
+
+
+async def test_by_the_hour_is_for_short_periods(owner_client: httpx.AsyncClient) -> None:
+    long = BeautifulSoup((await owner_client.get("/stats", params={
+        "from": "2026-01-01", "to": "2026-01-30", "by": "hour"})).text, "html.parser")
+    assert long.select_one("#f-by option[selected]")["value"] == "day"
+    assert len(long.select("#series tbody tr")) == 30
+    month = BeautifulSoup((await owner_client.get("/stats", params={
+        "from": "2026-01-20", "to": "2026-03-05", "by": "month"})).text, "html.parser")
+    assert month.select_one("#f-from")["value"] == "2026-01-01"
+    assert [td.get_text() for td in month.select("#series tbody td:first-child")] == [
+        "2026-01", "2026-02", "2026-03"]
