@@ -47,7 +47,7 @@ async def record(workspace_id: int, user_id: int, subject: str, subject_id: int,
     if len(template_id) > TEMPLATE_ID_MAX or not all(c.isalnum() or c in "-_" for c in template_id):
         raise FormInvalid({"carrier_template_id": "模板ID只能包含字母、数字、- 和 _，最多 64 位"})
     if status is CarrierStatus.REJECTED and not reason:
-        raise FormInvalid({"reason": "请填写运营商驳回原因"})
+        raise FormInvalid({"carrier_reason": "请填写运营商驳回原因"})
     row = await CarrierReview.filter(workspace_id=workspace_id, subject_type=subject,
                                      subject_id=subject_id, version=version,
                                      carrier=carrier).first()
