@@ -127,9 +127,20 @@ class RecipientRow:
     is_test: bool
 
 
-async def recipient_rows(batch: SendBatch, page: int, *, full: bool) -> list[RecipientRow]:
-    rows = await Delivery.filter(batch_id=batch.id).order_by("id").offset(
-        max(0, page - 1) * PAGE).limit(PAGE)
+#: the recipient list's status filter → the delivery states it shows
+STATUS_FILTERS = {"delivered": ("delivered",), "failed": ("failed", "unknown"),
+                  "queued": ("queued", "submitting", "sent"), "skipped": ("skipped",)}
+
+
+async def recipient_rows(
+    batch: SendBatch, page: int, *, full: bool, status: str = ""
+) -> list[RecipientRow]:
+    query = Delivery.filter(batch_id=batch.id)
+    if status == "test":
+        query = query.filter(is_test=True)
+    elif status in STATUS_FILTERS:
+        query = query.filter(status__in=STATUS_FILTERS[status])
+    rows = await query.order_by("id").offset(max(0, page - 1) * PAGE).limit(PAGE)
     codes = {d.id: [c for c in d.link_code.split(",") if c] for d in rows}
     activity = await link_activity([c for mine in codes.values() for c in mine])
 
@@ -156,11 +167,8 @@ async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, A
         "batch": batch, "numbers": numbers, "counts": batch.counts or {},
         "job": job, "importing": importing,
         "funnel": [(label, n, round(100 * n / top)) for label, n in funnel],
-        "series": [
-            (datetime.fromtimestamp(hour * 3600, ZoneInfo(tz)).strftime("%m-%d %H:00"), pv, n)
-            for hour, pv, n in await hourly_series(
-                batch.workspace_id, batch.id)  # type: ignore[attr-defined]
-        ],
+        "series": _hours(await hourly_series(batch.workspace_id, batch.id),  # type: ignore[attr-defined]
+                         tz),
         "can_start": batch.status in (BatchStatus.DRAFT, BatchStatus.SCHEDULED)
         and not importing,
         "can_pause": batch.status in (BatchStatus.SENDING, BatchStatus.SCHEDULED),
@@ -169,6 +177,23 @@ async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, A
         "rejected": await RejectedRow.filter(batch_id=batch.id).count(),
         "carriers": await carrier_rows(batch),
     }
+
+
+#: hours drawn at most (two weeks); a longer batch shows its latest hours
+MAX_HOURS = 24 * 14
+
+
+def _hours(series: list[tuple[int, int, int]], tz: str) -> list[tuple[str, int, int]]:
+    """Every hour from the first send or open to the last, empty hours as zeros, so the
+    chart's x axis is time and not just the hours that had something."""
+    if not series:
+        return []
+    found = {hour: (pv, n) for hour, pv, n in series}
+    last = series[-1][0]
+    first = max(series[0][0], last - MAX_HOURS + 1)
+    zone = ZoneInfo(tz)
+    return [(datetime.fromtimestamp(hour * 3600, zone).strftime("%m-%d %H:00"),
+             *found.get(hour, (0, 0))) for hour in range(first, last + 1)]
 
 
 async def rejected_rows(batch: SendBatch) -> list[list[str]]:

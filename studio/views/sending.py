@@ -137,8 +137,11 @@ async def send_detail(request: Request, ctx: Ctx) -> Response:
     if request.query_params.get("poll") == "import" and not data["importing"]:
         # the import just finished: reload the whole page so its send controls appear
         return Response(status_code=200, headers={"HX-Refresh": "true"})
-    data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full)
-    data["page"] = _page(request)
+    status = request.query_params.get("status", "")
+    status = status if status in (*pages.STATUS_FILTERS, "test") else ""
+    data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full,
+                                                    status=status)
+    data["page"], data["status_filter"] = _page(request), status
     return render(request, "studio/send_detail.html", data, partial="studio/_send_status.html")
 
 
@@ -187,7 +190,7 @@ async def send_action(request: Request, ctx: Ctx) -> Response:
             raise FormInvalid({"action": "未知操作"})
     except FormInvalid as exc:
         data = {**await _detail(request, ctx, batch),
-                "errors": exc.errors, "values": values, "page": 1,
+                "errors": exc.errors, "values": values, "page": 1, "status_filter": "",
                 "recipients": await pages.recipient_rows(batch, 1, full=False)}
         return render(request, "studio/send_detail.html", data, status=422)
     await audit.record(f"send.{action}", workspace_id=ctx.workspace_id, user_id=ctx.user_id,
