@@ -5,6 +5,8 @@ may be sent to a carrier's numbers once that carrier approved the version being 
 
 from __future__ import annotations
 
+from typing import Any
+
 from studio.errors import Conflict, FormInvalid
 from studio.models.templates import Carrier, CarrierReview, CarrierStatus
 
@@ -65,3 +67,19 @@ async def approved_carriers(workspace_id: int, subject: str, subject_id: int,
     return {Carrier(r.carrier): r.carrier_template_id
             for r in await reviews_of(workspace_id, subject, subject_id, version)
             if r.status is CarrierStatus.APPROVED}
+
+
+async def summaries(workspace_id: int, subject: str, rows: list[Any]
+                    ) -> dict[int, list[CarrierReview]]:
+    """Each row's carrier reviews of its approved version (for the lists), in one query."""
+    wanted = {(r.id, r.approved_version) for r in rows if r.approved_version}
+    if not wanted:
+        return {}
+    found = await CarrierReview.filter(workspace_id=workspace_id, subject_type=subject,
+                                       subject_id__in=[i for i, _ in wanted])
+    order = list(Carrier)
+    by_row: dict[int, list[CarrierReview]] = {}
+    for review in sorted(found, key=lambda r: order.index(Carrier(r.carrier))):
+        if (review.subject_id, review.version) in wanted:
+            by_row.setdefault(review.subject_id, []).append(review)
+    return by_row

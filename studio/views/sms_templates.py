@@ -16,7 +16,7 @@ from studio.errors import FormInvalid
 from studio.models.messages import ReviewStatus
 from studio.models.templates import SmsKind, SmsTemplate
 from studio.roles import Perm
-from studio.sms_templates import inserts, reviewing, rules, sms
+from studio.sms_templates import carriers, inserts, reviewing, rules, sms
 from studio.sms_templates.content import Caret
 from studio.sms_templates.signatures import usable_signatures
 from studio.views.signatures import actor_of, now
@@ -102,7 +102,8 @@ async def sms_template_list(request: Request, ctx: Ctx) -> Response:
     rows = await sms.list_templates(ctx.workspace_id, **filters)
     return render(request, "studio/sms_template_list.html",
                   {"rows": rows, "filters": filters, "kinds": list(SmsKind),
-                   "statuses": list(ReviewStatus)})
+                   "statuses": list(ReviewStatus), "carriers": await carriers.summaries(
+                       ctx.workspace_id, reviewing.SMS_TEMPLATE, rows)})
 
 
 @login_required(Perm.READ_CONTENT)

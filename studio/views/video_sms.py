@@ -17,7 +17,16 @@ from studio.media_library.config import storage_for
 from studio.models.messages import ReviewStatus
 from studio.models.templates import VideoSmsTemplate
 from studio.roles import Perm
-from studio.sms_templates import export, inserts, media_seam, packaging, reviewing, rules, video
+from studio.sms_templates import (
+    carriers,
+    export,
+    inserts,
+    media_seam,
+    packaging,
+    reviewing,
+    rules,
+    video,
+)
 from studio.sms_templates import video_store as store
 from studio.sms_templates.content import Caret
 from studio.sms_templates.signatures import usable_signatures
@@ -133,7 +142,9 @@ async def video_sms_list(request: Request, ctx: Ctx) -> Response:
     status = request.query_params.get("status", "")
     rows = await store.list_templates(ctx.workspace_id, status)
     return render(request, "studio/video_sms_list.html",
-                  {"rows": rows, "status": status, "statuses": list(ReviewStatus)})
+                  {"rows": rows, "status": status, "statuses": list(ReviewStatus),
+                   "carriers": await carriers.summaries(ctx.workspace_id,
+                                                        reviewing.VIDEO_SMS_TEMPLATE, rows)})
 
 
 @login_required(Perm.READ_CONTENT)

@@ -104,7 +104,7 @@ async def test_marketing_with_variable_short_link_and_counter(
     appended = await owner_client.post("/sms-templates/new", data={
         **form, "text": text, "op": "append_opt_out"})
     final = soup(appended).select_one("#f-text").get_text()
-    assert final.endswith("，拒收请回复R")
+    assert final.endswith(" 拒收请回复R")  # after a link: a space, not a comma
     counter = await owner_client.post("/sms-templates/count", data={**form, "text": final},
                                       headers={"HX-Request": "true"})
     page = soup(counter)

@@ -51,7 +51,8 @@ async def test_sms_template_review_transitions(owner_client: httpx.AsyncClient,
     in_review = await owner_client.post(f"/sms-templates/{tid}/delete",
                                         data={"csrf_token": token})
     assert in_review.status_code == 409
-    assert soup(in_review).select_one("#sms-conflict").get_text() == "审核中的模板不能删除，请先撤回"
+    assert soup(in_review).select_one("#sms-conflict").get_text() == (
+        "审核中的模板不能删除，请先撤回")
     withdrawn = await _decide(owner_client, tid, "withdraw")
     assert soup(withdrawn).select_one(".notice").get_text() == "已撤回为草稿"
     assert await _status(tid) is ReviewStatus.DRAFT
@@ -101,6 +102,9 @@ async def test_sms_template_review_transitions(owner_client: httpx.AsyncClient,
     assert soup(done).select_one(".notice").get_text() == "已记录中国电信审核结果"
     assert [await api.may_send(1, SMS_TEMPLATE, tid, c) for c in Carrier] == [True, False, False]
     assert (await api.approved_sms(1, tid)).carriers == {Carrier.MOBILE: "M-1001"}
+    listed = soup(await owner_client.get("/sms-templates"))
+    assert [c.get_text() for c in listed.select(f"#sms-{tid} .carriers .carrier")] == [
+        "移动✓", "联通✗", "电信…"]
     editor = await member("editor")
     forbidden = await editor.post(f"/sms-templates/{tid}/carrier", data={
         "carrier": "unicom", "status": "approved", "carrier_template_id": "U1",
