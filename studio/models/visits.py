@@ -187,3 +187,15 @@ class OrphanHourly(Model):
     class Meta:
         table = "orphan_hourly"
         unique_together = (("hour", "ip_hash"),)
+
+
+class SpoolFile(Model):
+    """A visit spool file already written to the database (see h5/spool.py): recorded in the
+    same transaction as its visits, so no file is ever counted twice."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=80, unique=True)
+    at = fields.DatetimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        table = "visit_spool_file"
