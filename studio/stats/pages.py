@@ -113,6 +113,16 @@ class Overview:
     messages: list[tuple[int, str, int]]
     batches: list[tuple[int, str, int]]
 
+    def sheets(self, workspace_name: str) -> list[Sheet]:
+        label = f"{self.period.start} ~ {self.period.end} ({self.period.tz})"
+        sheets = build_sheets(workspace_name, label, self.totals, self.points, {}, [])
+        sheets.append(Sheet("短链", ["短链名称", "短码", "PV", "机器人访问", "按钮点击"],
+                            [[link.name, link.code, pv, bots, clicks]
+                             for link, pv, bots, clicks in self.top]))
+        sheets.append(Sheet("CH5 消息", ["消息", "PV"], [[n, pv] for _, n, pv in self.messages]))
+        sheets.append(Sheet("发送批次", ["批次", "PV"], [[n, pv] for _, n, pv in self.batches]))
+        return sheets
+
 
 async def overview(ctx: HasWorkspace, period: Period) -> Overview:
     ws = ctx.workspace_id

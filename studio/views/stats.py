@@ -12,7 +12,7 @@ from starlette.routing import Route
 from studio.errors import NotFound
 from studio.roles import Perm
 from studio.stats import pages, purge, warm  # noqa: F401  (registers the purge and warm jobs)
-from studio.stats.export import to_csv, to_xlsx
+from studio.stats.export import Sheet, to_csv, to_xlsx
 from studio.stats.period import Granularity, Period, closed_through
 from studio.web.context import Ctx, login_required
 from studio.web.render import render
@@ -36,7 +36,8 @@ def _kind(request: Request) -> pages.ScopeKind:
 async def stats_overview(request: Request, ctx: Ctx) -> Response:
     data = await pages.overview(ctx, _period(request, ctx))
     return render(request, "studio/stats_overview.html", {
-        "data": data, "period": data.period, "granularities": list(Granularity)})
+        "data": data, "period": data.period, "granularities": list(Granularity),
+        "query": request.url.query})
 
 
 @login_required(Perm.READ_STATS)
@@ -49,15 +50,14 @@ async def stats_scope(request: Request, ctx: Ctx) -> Response:
         "query": request.url.query})
 
 
-@login_required(Perm.READ_STATS)
-async def stats_export(request: Request, ctx: Ctx) -> Response:
-    fmt = request.path_params["fmt"]
+def _format(request: Request) -> str:
+    fmt = str(request.path_params["fmt"])
     if fmt not in ("csv", "xlsx"):
         raise NotFound()
-    subject = await pages.load_subject(ctx, _kind(request), request.path_params["id"])
-    page = await pages.scope_page(ctx, subject, _period(request, ctx))
-    sheets = page.sheets()
-    filename = f"stats-{subject.kind.value}-{subject.id}-{page.period.start}-{page.period.end}"
+    return fmt
+
+
+def _download(sheets: list[Sheet], fmt: str, filename: str) -> Response:
     if fmt == "csv":
         body, media_type = to_csv(sheets), "text/csv; charset=utf-8"
     else:
@@ -67,8 +67,26 @@ async def stats_export(request: Request, ctx: Ctx) -> Response:
         "content-disposition": f'attachment; filename="{filename}.{fmt}"'})
 
 
+@login_required(Perm.READ_STATS)
+async def stats_export(request: Request, ctx: Ctx) -> Response:
+    fmt = _format(request)
+    subject = await pages.load_subject(ctx, _kind(request), request.path_params["id"])
+    page = await pages.scope_page(ctx, subject, _period(request, ctx))
+    filename = f"stats-{subject.kind.value}-{subject.id}-{page.period.start}-{page.period.end}"
+    return _download(page.sheets(), fmt, filename)
+
+
+@login_required(Perm.READ_STATS)
+async def stats_overview_export(request: Request, ctx: Ctx) -> Response:
+    fmt = _format(request)
+    data = await pages.overview(ctx, _period(request, ctx))
+    filename = f"stats-overview-{data.period.start}-{data.period.end}"
+    return _download(data.sheets(ctx.workspace.name), fmt, filename)
+
+
 routes = [
     Route("/stats", stats_overview, name="stats"),
+    Route("/stats/export.{fmt}", stats_overview_export, name="stats_overview_export"),
     Route("/stats/{kind}/{id}", stats_scope, name="stats_scope"),
     Route("/stats/{kind}/{id}/export.{fmt}", stats_export, name="stats_export"),
 ]

@@ -53,6 +53,11 @@ async def test_pages_show_the_counts(app: Starlette, owner_client: httpx.AsyncCl
     book = load_workbook(io.BytesIO(xlsx.content))
     assert book["汇总"]["A2"].value == "'=HYPERLINK(1)"
     assert book["汇总"]["C2"].value == 3
+    whole = await owner_client.get("/stats/export.csv", params={"from": today, "to": today})
+    assert whole.status_code == 200
+    cells = [row for row in csv.reader(io.StringIO(whole.content.decode("utf-8-sig")))]
+    assert ["'=HYPERLINK(1)", "stat01", "3", "1", "0"] in cells
+    assert (await owner_client.get("/stats/export.pdf")).status_code == 404
 
 
 def test_formulas_are_neutralised() -> None:
