@@ -406,6 +406,7 @@ async def pages(world: World, today: date) -> list[tuple[str, str, dict[str, str
     measured = [(f"{label} · {name}", path, query)
                 for label, path in subjects for name, query in ranges(today)]
     last90 = ranges(today)[2][1]
+    measured.append(("overview · export.csv 90 days", "/stats/export.csv", last90))
     for label, path in subjects[1:]:
         measured.append((f"{label} · export.csv 90 days", f"{path}/export.csv", last90))
     measured.append(("batch · export.xlsx 90 days", f"{subjects[4][1]}/export.xlsx", last90))
