@@ -34,6 +34,7 @@ from studio.gateways.outbox import OutboxGateway  # noqa: E402
 from studio.models.accounts import Workspace  # noqa: E402
 from studio.models.messages import Message, MessageVersion, ReviewStatus  # noqa: E402
 from studio.models.sending import Category, SendBatch  # noqa: E402
+from studio.models.templates import Signature  # noqa: E402
 from studio.sending import batches  # noqa: E402
 from studio.sending.batches import BatchSpec, create_batch  # noqa: E402
 from studio.sending.importing import import_rows  # noqa: E402
@@ -176,6 +177,7 @@ async def main(argv: list[str]) -> int:
               f"{os.cpu_count()} CPUs")
         options = SendingOptions(outbox_report_seconds=0, rate_per_second=0)
         ws = await Workspace.create(name="bench")
+        await Signature.create(workspace=ws, text="示例科技", status=ReviewStatus.APPROVED)
         message = await Message.create(workspace=ws, name="双11", kind="text",
                                        approved_version=1)
         version = await MessageVersion.create(workspace=ws, message=message, number=1,

@@ -17,6 +17,7 @@ from studio.models.sending import (
     OutboxMessage,
     RejectedRow,
     SendBatch,
+    UplinkMessage,
 )
 from studio.sending.analytics import BatchNumbers, batch_numbers, hourly_series, link_activity
 from studio.sending.carriers import LABELS, MOBILE, TELECOM, UNICOM
@@ -211,6 +212,17 @@ async def records(workspace_id: int, raw_phone: str, *, full: bool) -> list[dict
     return [{"phone": d.phone if full else mask_phone(d.phone), "batch": d.batch,
              "status": d.status.label_zh, "channel": channel_zh(d.channel),
              "explain": explain(d), "sent_at": d.sent_at, "is_test": d.is_test} for d in rows]
+
+
+async def uplink_rows(workspace_id: int, page: int) -> list[dict[str, Any]]:
+    rows = await UplinkMessage.filter(workspace_id=workspace_id).order_by("-id").offset(
+        max(0, page - 1) * PAGE).limit(PAGE)
+    ids = {r.matched_message_id for r in rows if r.matched_message_id}
+    names = dict(await Message.filter(workspace_id=workspace_id, id__in=list(ids)).values_list(
+        "id", "name")) if ids else {}
+    return [{"phone": mask_phone(r.phone), "text": r.text, "postback": r.postback,
+             "message": names.get(r.matched_message_id or 0, ""), "opt_out": r.opt_out,
+             "received_at": r.received_at} for r in rows]
 
 
 async def outbox_rows(workspace_id: int, page: int) -> list[dict[str, Any]]:

@@ -108,6 +108,26 @@ async def add_opt_out(workspace_id: int, phone: str, *, source: str) -> None:
         pass
 
 
+async def add_opt_outs(workspace_id: int, text: str) -> int:
+    """Numbers an owner adds by hand (a customer asked by phone); how many were new."""
+    from studio.errors import FormInvalid
+    from studio.sending.recipients import parse_rows
+    from studio.sending.sources import ImportRefused, typed_rows
+
+    try:
+        parsed = parse_rows(typed_rows([text]), header=False)
+    except ImportRefused as exc:
+        raise FormInvalid({"phones": exc.message}) from None
+    if parsed.invalid:
+        raise FormInvalid({"phones": f"号码无效：{parsed.invalid[0].raw}"})
+    if not parsed.recipients:
+        raise FormInvalid({"phones": "请输入要加入退订名单的手机号码"})
+    before = await OptOut.filter(workspace_id=workspace_id).count()
+    for recipient in parsed.recipients:
+        await add_opt_out(workspace_id, recipient.phone, source="manual")
+    return await OptOut.filter(workspace_id=workspace_id).count() - before
+
+
 async def remember_nonce(nonce: str, *, now: datetime) -> bool:
     """False when this nonce was accepted before (a replayed callback)."""
     try:

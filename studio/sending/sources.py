@@ -24,7 +24,10 @@ TYPED_TOTAL = 10_000
 #: columns read from a row (phone + variables); the rest are ignored
 MAX_COLUMNS = 100
 
-_TYPED_SPLIT = re.compile(r"[\s,，;；、]+")
+_TYPED_SPLIT = re.compile(r"[\r\n,，;；、]+")
+_SPACES = re.compile(r"\s+")
+#: one number written with spaces or dashes (+86 138 0013 8000): at most 15 digits
+_ONE_NUMBER = re.compile(r"\+?[\d\s\-()（）]+")
 
 
 class ImportRefused(StudioError):
@@ -120,11 +123,20 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _pieces(part: str) -> list[str]:
+    """One number typed with spaces stays one; several separated by spaces are split."""
+    part = part.strip()
+    digits = sum(ch.isdigit() for ch in part)
+    if part and _ONE_NUMBER.fullmatch(part) and digits <= 15:
+        return [part]
+    return [n for n in _SPACES.split(part) if n]
+
+
 def typed_rows(fields: list[str]) -> list[list[str]]:
     """Numbers typed or pasted into entry fields (separated by spaces, commas or lines)."""
     rows: list[list[str]] = []
     for index, text in enumerate(fields, start=1):
-        numbers = [n for n in _TYPED_SPLIT.split(text.strip()) if n]
+        numbers = [n for part in _TYPED_SPLIT.split(text.strip()) for n in _pieces(part)]
         if len(numbers) > TYPED_PER_FIELD:
             raise ImportRefused(f"第 {index} 个输入框最多 {TYPED_PER_FIELD} 个号码")
         rows.extend([n] for n in numbers)

@@ -24,7 +24,7 @@ from studio.roles import Perm
 from studio.scoping import get_scoped, scoped
 from studio.sending import batches, exports, forms, jobs, pages, runtime
 from studio.sending.phones import mask_phone
-from studio.sending.reports import apply_reports, record_uplink, remember_nonce
+from studio.sending.reports import add_opt_outs, apply_reports, record_uplink, remember_nonce
 from studio.sending.rules import load_rules, parse_rules, save_rules
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import see_other
@@ -265,13 +265,33 @@ async def send_volume(request: Request, ctx: Ctx) -> Response:
 
 @login_required(Perm.VIEW_FULL_PHONE)
 async def send_optouts(request: Request, ctx: Ctx) -> Response:
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = await form_data(request)
+        try:
+            added = await add_opt_outs(ctx.workspace_id, values.get("phones", ""))
+        except FormInvalid as exc:
+            errors = exc.errors
+        else:
+            await audit.record("send.add_optouts", workspace_id=ctx.workspace_id,
+                               user_id=ctx.user_id, ip=ctx.ip, object_type="opt_out",
+                               detail={"count": added})
+            return see_other(request, str(request.url_for("studio:send_optouts")))
     rows = await scoped(OptOut, ctx).order_by("-id").limit(5000)
     if request.query_params.get("format") == "csv":
         await audit.record("send.export_optouts", workspace_id=ctx.workspace_id,
                            user_id=ctx.user_id, ip=ctx.ip, object_type="opt_out")
         lines = [[o.phone, o.source, o.created_at.isoformat(timespec="seconds")] for o in rows]
         return _download(exports.csv_of(lines, ["号码", "来源", "时间"]), "optouts", "csv")
-    return render(request, "studio/send_optouts.html", {"rows": rows})
+    return render(request, "studio/send_optouts.html", {"rows": rows, "errors": errors},
+                  status=422 if errors else 200)
+
+
+@login_required(Perm.READ_STATS)
+async def send_replies(request: Request, ctx: Ctx) -> Response:
+    """上行回复: replies from phones, the keyword message that answered, opt-outs."""
+    rows = await pages.uplink_rows(ctx.workspace_id, _page(request))
+    return render(request, "studio/send_replies.html", {"rows": rows, "page": _page(request)})
 
 
 @login_required(Perm.MANAGE_SETTINGS)
@@ -350,7 +370,8 @@ routes = [
     Route("/sending/records", send_records, name="send_records"),
     Route("/sending/outbox", send_outbox, name="send_outbox"),
     Route("/sending/volume", send_volume, name="send_volume"),
-    Route("/sending/optouts", send_optouts, name="send_optouts"),
+    Route("/sending/optouts", send_optouts, methods=["GET", "POST"], name="send_optouts"),
+    Route("/sending/replies", send_replies, name="send_replies"),
     Route("/sending/settings", send_settings, methods=["GET", "POST"], name="send_settings"),
     Route("/sending/{id:int}", send_detail, name="send_detail"),
     Route("/sending/{id:int}/export.{kind:str}", send_export, name="send_export"),

@@ -129,6 +129,9 @@ def test_row_cap() -> None:
 def test_typed_caps() -> None:
     assert typed_rows(["13800138000，13900139000\n13700137000"]) == [
         ["13800138000"], ["13900139000"], ["13700137000"]]
+    # one number written with spaces stays one; numbers separated by spaces are split
+    assert typed_rows(["+86 138 0013 8000\n139-0013-9000 13700137000"]) == [
+        ["+86 138 0013 8000"], ["139-0013-9000"], ["13700137000"]]
     with pytest.raises(ImportRefused, match="最多 100"):
         typed_rows([" ".join(["13800138000"] * 101)])
     with pytest.raises(ImportRefused, match="10000"):

@@ -146,6 +146,28 @@ async def test_exactly_once_across_a_crash(db: None) -> None:
     assert await Delivery.filter(batch_id=made.id, status=DeliveryStatus.SENT).count() == 40
 
 
+class CrashAfterBulkAccept(CrashAfterAccept):
+    """The outbox took a whole chunk in one insert; the process dies before recording it."""
+
+    async def send_many(self, messages: Any, *, now: datetime) -> list[SendResult]:
+        results = await self.inner.send_many(messages, now=now)
+        raise RuntimeError(f"power cut after {len(results)} accepted")
+
+
+async def test_exactly_once_across_a_crash_after_a_bulk_hand_over(db: None) -> None:
+    made, _ = await _imported()
+    await _start(made)
+    with pytest.raises(RuntimeError):
+        await run_batch(made.id, gateway=CrashAfterBulkAccept(OutboxGateway(options()), 0),
+                        options=options(), clock=lambda: NOON)
+    stuck = await Delivery.filter(batch_id=made.id, status=DeliveryStatus.SUBMITTING).count()
+    assert stuck == 40 and await OutboxMessage.filter().count() == 40
+    await run_batch(made.id, gateway=OutboxGateway(options()), options=options(),
+                    clock=lambda: NOON)
+    assert await OutboxMessage.filter().count() == 40
+    assert await Delivery.filter(batch_id=made.id, status=DeliveryStatus.SENT).count() == 40
+
+
 async def test_frequency_cap_and_opt_out(db: None) -> None:
     first, _ = await _imported()
     await _start(first)

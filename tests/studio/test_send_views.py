@@ -224,3 +224,19 @@ async def test_callbacks_verify_and_reject_replays(
     assert await OptOut.filter(workspace_id=ws.id, phone="13800130003").exists()
     optouts = _soup(await owner_client.get("/sending/optouts"))
     assert [td.get_text() for td in optouts.select("td.phone")] == ["13800130003"]
+    replies = _soup(await owner_client.get("/sending/replies"))
+    assert [td.get_text() for td in replies.select("td.phone")] == ["138****0003"]
+    assert replies.select_one("td .badge") is not None and not FULL_PHONE.search(
+        replies.get_text())
+
+    token = await csrf_of(owner_client, "/sending/optouts")
+    bad = await owner_client.post("/sending/optouts", data={"csrf_token": token,
+                                                            "phones": "12345"})
+    assert bad.status_code == 422 and _soup(bad).select_one(".has-error #f-phones")
+    added = await owner_client.post("/sending/optouts", data={
+        "csrf_token": token, "phones": "13900139000，+86 139-0013-9001"})
+    assert added.status_code == 303
+    sources = dict(await OptOut.filter(workspace_id=ws.id).values_list("phone", "source"))
+    assert sources == {"13800130003": "reply", "13900139000": "manual",
+                       "13900139001": "manual"}
+    assert await AuditLog.filter(action="send.add_optouts").exists()
