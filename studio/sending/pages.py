@@ -157,7 +157,10 @@ async def recipient_rows(
     ]
 
 
-async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, Any]:
+async def batch_page(
+    batch: SendBatch, tz: str = "Asia/Shanghai", *, status_only: bool = False
+) -> dict[str, Any]:
+    """The batch page's data; `status_only` for the polled status fragment (no chart)."""
     numbers = (await batch_numbers(batch.workspace_id, [batch]))[batch.id]  # type: ignore[attr-defined]
     job = await Job.filter(id=batch.import_job_id).first() if batch.import_job_id else None
     importing = job is not None and not job.status.finished
@@ -168,8 +171,8 @@ async def batch_page(batch: SendBatch, tz: str = "Asia/Shanghai") -> dict[str, A
         "batch": batch, "numbers": numbers, "counts": batch.counts or {},
         "job": job, "importing": importing,
         "funnel": [(label, n, round(100 * n / top)) for label, n in funnel],
-        "series": _hours(await hourly_series(batch.workspace_id, batch.id),  # type: ignore[attr-defined]
-                         tz),
+        "series": [] if status_only else _hours(
+            await hourly_series(batch.workspace_id, batch.id), tz),  # type: ignore[attr-defined]
         "can_start": batch.status in (BatchStatus.DRAFT, BatchStatus.SCHEDULED)
         and not importing,
         "can_pause": batch.status in (BatchStatus.SENDING, BatchStatus.SCHEDULED),

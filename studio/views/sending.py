@@ -27,7 +27,7 @@ from studio.sending.phones import mask_phone
 from studio.sending.reports import add_opt_outs, apply_reports, record_uplink, remember_nonce
 from studio.sending.rules import load_rules, parse_rules, save_rules
 from studio.web.context import Ctx, login_required
-from studio.web.htmx import see_other
+from studio.web.htmx import is_htmx, see_other
 from studio.web.render import form_data, render
 
 
@@ -133,10 +133,14 @@ async def send_detail(request: Request, ctx: Ctx) -> Response:
     if full:
         await audit.record("send.view_full_phone", workspace_id=ctx.workspace_id,
                            user_id=ctx.user_id, ip=ctx.ip, obj=batch)
-    data = await _detail(request, ctx, batch)
+    polled = is_htmx(request)
+    data = await _detail(request, ctx, batch, status_only=polled)
     if request.query_params.get("poll") == "import" and not data["importing"]:
         # the import just finished: reload the whole page so its send controls appear
         return Response(status_code=200, headers={"HX-Refresh": "true"})
+    if polled:  # the status fragment polls: no recipient rows or chart needed
+        return render(request, "studio/send_detail.html", data,
+                      partial="studio/_send_status.html")
     status = request.query_params.get("status", "")
     status = status if status in (*pages.STATUS_FILTERS, "test") else ""
     data["recipients"] = await pages.recipient_rows(batch, _page(request), full=full,
@@ -145,14 +149,16 @@ async def send_detail(request: Request, ctx: Ctx) -> Response:
     return render(request, "studio/send_detail.html", data, partial="studio/_send_status.html")
 
 
-async def _detail(request: Request, ctx: Ctx, batch: SendBatch) -> dict[str, object]:
+async def _detail(
+    request: Request, ctx: Ctx, batch: SendBatch, *, status_only: bool = False
+) -> dict[str, object]:
     """The batch page's data, with the schedule field's bounds in the workspace's zone."""
     options = request.app.state.settings.sending
     zone = ZoneInfo(ctx.workspace.timezone)
     earliest = (_now() + timedelta(minutes=options.min_schedule_minutes)).astimezone(zone)
     suggested = batch.scheduled_at.astimezone(zone) if batch.scheduled_at else \
         earliest + timedelta(minutes=10)
-    return {**await pages.batch_page(batch, ctx.workspace.timezone),
+    return {**await pages.batch_page(batch, ctx.workspace.timezone, status_only=status_only),
             "schedule_min": earliest.strftime("%Y-%m-%dT%H:%M"),
             "schedule_value": suggested.strftime("%Y-%m-%dT%H:%M"),
             "min_schedule_minutes": options.min_schedule_minutes,
