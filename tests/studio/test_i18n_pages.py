@@ -65,7 +65,7 @@ async def seeded(owner_client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 @pytest.mark.parametrize(("path", "heading", "button", "headers", "user_data"), [
-    ("/links", "Short links", "New short link", {"Short URL", "Visits (PV)"}, LINK_NAME),
+    ("/links", "Short links", "New short link", {"Target", "Visits (PV)"}, LINK_NAME),
     ("/messages", "Messages", "New message", {"Type", "Last edited"}, "双11活动"),
     ("/sending", "Analytics", None, {"Batch no.", "Visitors (UV)"}, "双11"),
 ], ids=["link-list", "message-list", "send-list"])
@@ -101,3 +101,17 @@ def test_translating_a_runtime_value_escapes_it() -> None:
     env = make_environment()
     rendered = env.from_string("{{ _(value) }}").render(value="号码无效：<b>50%</b>")
     assert rendered == "号码无效：&lt;b&gt;50%&lt;/b&gt;"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "field errors render as {{ errors[name] }} (templates/_macros.html field() and the feature "
+    "forms) without _(), so they stay Chinese; wrapping them needs the escaping _() above first, "
+    "since the login-name error holds a '%' that newstyle gettext cannot format"))
+async def test_form_errors_are_english(owner_client: httpx.AsyncClient) -> None:
+    owner_client.headers["Accept-Language"] = EN["Accept-Language"]
+    response = await post_form(owner_client, "/settings", {
+        "name": "", "timezone": "Nowhere/Else"}, token_from="/settings")
+    assert response.status_code == 422
+    errors = [p.get_text(strip=True) for p in BeautifulSoup(response.text, "html.parser")
+              .select("p.error")]
+    assert "Choose a valid time zone, e.g. Asia/Shanghai" in errors
