@@ -1,6 +1,6 @@
 """Raw visit rows are kept `TrackingOptions.raw_visit_days` days (``VISIT_RETENTION_DAYS``,
 400 by default, 0 = for ever); the rollups the statistics read are kept for ever, so purging
-changes no number on any page."""
+changes no number on any page. Kept counts of past ranges nobody asks for again go too."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import os
 from datetime import UTC, datetime, timedelta
 
 from starlette.config import Config
+from tortoise.connection import get_connection
 
 from studio.jobs.registry import JobContext, job_handler
 from studio.models.visits import Visit
 from studio.settings import TrackingOptions
+from studio.stats.period import day_int
 
 CHUNK = 5000
 
@@ -31,6 +33,19 @@ async def purge_raw_visits(now: datetime, days: int) -> int:
         purged += len(ids)
 
 
+async def purge_stale_counts(before_day: int) -> int:
+    """Drop kept UV/IP counts of ranges (not days, not whole months) ending before
+    `before_day` (yyyymmdd): the closed part of "the last 30 days" is a new range every day,
+    so old ones are never read again (a custom range asked again is counted again)."""
+    conn = get_connection("default")
+    mark = "$1" if conn.capabilities.dialect == "postgres" else "?"
+    count, _ = await conn.execute_query(
+        f"DELETE FROM unique_count WHERE last_day < {mark} AND first_day <> last_day "
+        "AND NOT (first_day % 100 = 1 AND last_day / 100 = first_day / 100 "
+        "AND last_day % 100 >= 28)", [before_day])
+    return int(count)
+
+
 def retention_days() -> int:
     """From the environment, where the app's settings come from too: a job gets no request,
     and a worker process may run without the web app."""
@@ -40,6 +55,8 @@ def retention_days() -> int:
 @job_handler("visits.purge", every=timedelta(hours=24))
 async def purge_job(job: JobContext) -> None:
     days = retention_days()
-    purged = await purge_raw_visits(datetime.now(UTC), days)
+    now = datetime.now(UTC)
+    purged = await purge_raw_visits(now, days)
+    await purge_stale_counts(day_int((now - timedelta(days=3)).date()))
     await job.progress(100, f"已清理 {purged} 条原始访问记录（保留 {days} 天）" if days
                        else "原始访问记录永久保留")

@@ -84,3 +84,17 @@ async def test_the_purge_job_keeps_what_the_environment_says(
     # the rollups stay: every number is the same
     assert await VisitHourly.filter(scope="l", scope_id=link.id).count() == hourly
     assert await queries.totals(link.workspace_id, "l", link.id, period) == before  # type: ignore[attr-defined]
+
+
+async def test_stale_range_counts_go_days_and_months_stay(db: None) -> None:
+    from studio.models.visits import UniqueCount
+    from studio.stats.purge import purge_stale_counts
+
+    kept = [(20260301, 20260301), (20260301, 20260331), (20260201, 20260228),
+            (20260305, 20260320), (20260401, 20260410)]
+    for first, last in kept:
+        await UniqueCount.create(workspace_id=1, scope="w", scope_id=1, first_day=first,
+                                 last_day=last, uv=1, ip=1)
+    assert await purge_stale_counts(20260405) == 1
+    left = set(await UniqueCount.all().values_list("first_day", "last_day"))
+    assert left == set(kept) - {(20260305, 20260320)}
