@@ -1,16 +1,19 @@
 """Raw visit rows are kept `TrackingOptions.raw_visit_days` days (``VISIT_RETENTION_DAYS``,
-400 by default, 0 = for ever); the rollups the statistics read are kept for ever, so purging
-changes no number on any page. Kept counts of past ranges nobody asks for again go too."""
+400 by default, 0 = for ever), or what a workspace saved in its sending settings. The rollups
+the statistics read are kept for ever, so purging changes no number on any page. Kept counts
+of past ranges nobody asks for again go too."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from starlette.config import Config
 from tortoise.connection import get_connection
 
 from studio.jobs.registry import JobContext, job_handler
+from studio.models.sending import SendSettings
 from studio.models.visits import Visit
 from studio.settings import TrackingOptions
 from studio.stats.period import day_int
@@ -18,15 +21,22 @@ from studio.stats.period import day_int
 CHUNK = 5000
 
 
-async def purge_raw_visits(now: datetime, days: int) -> int:
-    """Delete visit rows older than `days` (0 keeps them for ever), in chunks; returns how many."""
+async def purge_raw_visits(
+    now: datetime, days: int, *, workspace_id: int | None = None,
+    other_than: Sequence[int] = (),
+) -> int:
+    """Delete visit rows older than `days` (0 keeps them for ever), in chunks, of one
+    workspace or of all but `other_than`; returns how many."""
     if days <= 0:
         return 0
-    cutoff = now - timedelta(days=days)
+    query = Visit.filter(at__lt=now - timedelta(days=days))
+    if workspace_id is not None:
+        query = query.filter(workspace_id=workspace_id)
+    if other_than:
+        query = query.exclude(workspace_id__in=list(other_than))
     purged = 0
     while True:
-        ids = await Visit.filter(at__lt=cutoff).order_by("id").limit(CHUNK).values_list(
-            "id", flat=True)
+        ids = await query.order_by("id").limit(CHUNK).values_list("id", flat=True)
         if not ids:
             return purged
         await Visit.filter(id__in=list(ids)).delete()
@@ -52,11 +62,19 @@ def retention_days() -> int:
     return TrackingOptions.from_env(Config(environ=os.environ)).raw_visit_days
 
 
+async def purge_all(now: datetime, default_days: int) -> int:
+    """A workspace that saved its own retention (发送设置, `SendSettings`) keeps raw visits
+    that long; every other one `default_days`."""
+    own = dict(await SendSettings.all().values_list("workspace_id", "visit_retention_days"))
+    purged = await purge_raw_visits(now, default_days, other_than=list(own))
+    for workspace_id, days in own.items():
+        purged += await purge_raw_visits(now, int(days), workspace_id=int(workspace_id))
+    return purged
+
+
 @job_handler("visits.purge", every=timedelta(hours=24))
 async def purge_job(job: JobContext) -> None:
-    days = retention_days()
     now = datetime.now(UTC)
-    purged = await purge_raw_visits(now, days)
+    purged = await purge_all(now, retention_days())
     await purge_stale_counts(day_int((now - timedelta(days=3)).date()))
-    await job.progress(100, f"已清理 {purged} 条原始访问记录（保留 {days} 天）" if days
-                       else "原始访问记录永久保留")
+    await job.progress(100, f"已清理 {purged} 条原始访问记录")

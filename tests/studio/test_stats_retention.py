@@ -98,3 +98,25 @@ async def test_stale_range_counts_go_days_and_months_stay(db: None) -> None:
     assert await purge_stale_counts(20260405) == 1
     left = set(await UniqueCount.all().values_list("first_day", "last_day"))
     assert left == set(kept) - {(20260305, 20260320)}
+
+
+async def test_a_workspace_setting_overrides_the_environment(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio.models.sending import SendSettings
+
+    now = datetime.now(UTC)
+    link, _ = await _visits(now)  # 60 visits, 1 to 60 days old
+    other = await Workspace.create(name="别家", timezone=TZ)
+    await SendSettings.create(workspace=other, visit_retention_days=10)
+    theirs = await ShortLink.create(workspace=other, code="keep02", target_url="https://a.cn/")
+    ref = LinkRef(theirs.id, other.id, None, None, TZ)
+    raws = [RawVisit.for_link(ref, Visitor(ip="203.0.113.9", user_agent=AGENT, referrer="",
+                                           visitor_id=""), now - timedelta(days=age, hours=1),
+                              ch5=False) for age in range(1, 61)]
+    async with in_transaction() as conn:
+        await write_batch(conn, build_batch(raws, "hash-key"))
+    monkeypatch.setenv("VISIT_RETENTION_DAYS", "30")
+    assert (await _run_purge_job(now)).status is JobStatus.SUCCEEDED
+    assert await Visit.filter(link_id=link.id).count() == 29  # env: 30 days
+    assert await Visit.filter(link_id=theirs.id).count() == 9  # its own setting: 10 days
