@@ -15,14 +15,26 @@ from bs4 import BeautifulSoup
 from studio.models.accounts import Workspace
 from studio.web.templating import make_environment
 from tests.conftest import OWNER, post_form
+from tests.studio.test_i18n import KEEP_CHINESE
 from tests.studio.test_send_support import approved_signature, batch
 
 EN = {"Accept-Language": "en-US,en;q=0.9"}
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 LINK_NAME = "双十一活动"
-#: what the fixtures typed, plus the language switch, which names Chinese in Chinese
+#: what the fixtures typed (names, the message text and its sample), Chinese kept in English
+#: (opt-out keyword and phrase, default banned words) and the language switch, named in Chinese
 USER_DATA = sorted({OWNER["workspace_name"], OWNER["name"], LINK_NAME, "双11活动", "双11",
-                    "示例科技", "中文"}, key=len, reverse=True)
+                    "示例科技", "您好，双11特惠", "张三", "中文", *KEEP_CHINESE},
+                   key=len, reverse=True)
+#: the other pages an owner sees, with the fixtures' message (1) and batch (1); the link pages
+#: are in the xfail below
+PAGES = ["/", "/messages/new", "/messages/1", "/messages/1/history",
+         "/messages/1/preview", "/messages/import", "/media", "/sending/1", "/sending/new",
+         "/sending/optouts", "/sending/outbox", "/sending/volume", "/sending/records", "/stats",
+         "/stats/link/1", "/stats/batch/1", "/stats/message/1", "/signatures", "/signatures/new",
+         "/signatures/settings", "/sms-templates", "/video-sms", "/settings",
+         "/settings/members", "/settings/audit", "/settings/chatbots", "/settings/chatbots/new",
+         "/account/password"]
 ATTRIBUTES = ("placeholder", "aria-label", "title", "alt", "value")
 
 
@@ -84,6 +96,25 @@ async def test_list_pages_are_english(
     assert headers <= {th.get_text(strip=True) for th in page.select("thead th")}
     assert _chinese_chrome(response.text) == []
     assert user_data in page.select_one("tbody").get_text()  # type: ignore[union-attr]
+
+
+async def test_every_other_page_has_english_chrome(seeded: httpx.AsyncClient) -> None:
+    """Also catches Chinese written into a template without _(), which no catalog check sees."""
+    found = {}
+    for path in PAGES:
+        response = await seeded.get(path, headers=EN)
+        assert response.status_code == 200, path
+        if left := _chinese_chrome(response.text):
+            found[path] = left
+    assert found == {}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "studio/links/forms.py labels the CH5 versions with an f-string, f\"{name}（第 {n} 版）\", "
+    "which no catalog can translate; it needs _(\"%(name)s（第 %(n)s 版）\")-style formatting"))
+async def test_the_ch5_version_choices_are_english(seeded: httpx.AsyncClient) -> None:
+    response = await seeded.get("/links/1", headers=EN)
+    assert _chinese_chrome(response.text) == []
 
 
 async def test_the_same_pages_stay_chinese_by_default(seeded: httpx.AsyncClient) -> None:
