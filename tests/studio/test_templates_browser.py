@@ -124,7 +124,8 @@ def test_marketer_signature_sms_and_video_sms(server: str, tmp_path: Path) -> No
             expect(page.locator("#sms-status")).to_have_text("草稿")
             page.click("button[value=submit]")
             expect(page.locator("#sms-status")).to_have_text("审核中")
-            reviewer.goto(page.url.split("?")[0])
+            sms_url = page.url.split("?")[0]
+            reviewer.goto(sms_url)
             reviewer.click("button[value=approve]")
             expect(reviewer.locator("#sms-status")).to_have_text("已通过")
 
@@ -191,6 +192,12 @@ def test_marketer_signature_sms_and_video_sms(server: str, tmp_path: Path) -> No
             with page.expect_download() as info:
                 page.click(".vsms-links a.export")
             package = Path(info.value.path()).read_bytes()
+            for name, path in (("sms-preview", f"{sms_url}/preview?approved=1&v_name=李女士"),
+                               ("signature-list", "/signatures"),
+                               ("sms-list", "/sms-templates"), ("video-sms-list", "/video-sms")):
+                page.goto(path if path.startswith("http") else f"{server}{path}")
+                _shot(page, name)
+            expect(page.locator(".vsms-table .carriers")).to_contain_text("移动–")
             owner.close()
             reviewer_ctx.close()
         finally:
