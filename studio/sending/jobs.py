@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -144,7 +145,11 @@ async def deliver_outbox_reports(now: datetime, *, limit: int = 5000) -> int:
 
 @job_handler("send.outbox_reports", every=timedelta(seconds=5))
 async def outbox_reports_job(job: JobContext) -> None:
-    await deliver_outbox_reports(_now())
+    """Due reports in runs of 5,000 for up to 4 s, so a 100,000-row batch's reports keep
+    up with its sending instead of 5,000 every 5 s."""
+    started = time.monotonic()
+    while await deliver_outbox_reports(_now()) == 5000 and time.monotonic() - started < 4:
+        pass
 
 
 async def mark_unknown(now: datetime, hours: int) -> int:

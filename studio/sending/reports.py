@@ -25,6 +25,8 @@ from studio.models.sending import (
 #: replies that unsubscribe (compared after NFKC and case folding: ｔｄ, Td, 退订 …)
 OPT_OUT_WORDS = frozenset({"r", "td", "退订"})
 _REPORTABLE = (DeliveryStatus.SUBMITTING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN)
+#: message ids per UPDATE … WHERE message_uid IN (…)
+_IDS_PER_UPDATE = 500
 
 
 @dataclass(frozen=True)
@@ -51,17 +53,32 @@ async def apply_report(workspace_id: int | None, report: Report, *, now: datetim
 async def apply_reports(
     workspace_id: int | None, reports: list[Report], *, now: datetime
 ) -> int:
-    """Apply reports, then recount the batches they touched (成功量 on the list page)."""
+    """Apply reports, one UPDATE per outcome and chunk of ids (a report for an unknown,
+    foreign or already final delivery changes nothing), then recount the batches they
+    touched (成功量 on the list page)."""
     from studio.sending.counts import refresh_counts
 
+    groups: dict[tuple[str, str], list[str]] = {}
+    for report in dict((r.message_uid, r) for r in reports).values():
+        status = "delivered" if report.status == "delivered" else "failed"
+        groups.setdefault((status, report.error_code[:32]), []).append(report.message_uid)
     applied = 0
-    for report in reports:
-        applied += await apply_report(workspace_id, report, now=now)
+    for (status, code), uids in groups.items():
+        for start in range(0, len(uids), _IDS_PER_UPDATE):
+            query = Delivery.filter(message_uid__in=uids[start:start + _IDS_PER_UPDATE],
+                                    status__in=_REPORTABLE)
+            if workspace_id is not None:
+                query = query.filter(workspace_id=workspace_id)
+            applied += await query.update(status=DeliveryStatus(status), error_code=code,
+                                          reported_at=now)
     if applied:
-        touched = await Delivery.filter(
-            message_uid__in=[r.message_uid for r in reports], is_test=False
-        ).distinct().values_list("batch_id", flat=True)
-        for batch_id in set(touched):
+        touched: set[int] = set()
+        uids = [r.message_uid for r in reports]
+        for start in range(0, len(uids), _IDS_PER_UPDATE):
+            touched.update(await Delivery.filter(
+                message_uid__in=uids[start:start + _IDS_PER_UPDATE], is_test=False
+            ).distinct().values_list("batch_id", flat=True))
+        for batch_id in touched:
             await refresh_counts(int(batch_id))
     return applied
 
