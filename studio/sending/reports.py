@@ -37,19 +37,6 @@ class Report:
     error_code: str = ""
 
 
-async def apply_report(workspace_id: int | None, report: Report, *, now: datetime) -> bool:
-    """Record one delivery report; False when it matches no open delivery (unknown id,
-    another workspace's, or already final)."""
-    status = DeliveryStatus.DELIVERED if report.status == "delivered" else DeliveryStatus.FAILED
-    query = Delivery.filter(message_uid=report.message_uid, status__in=_REPORTABLE)
-    if workspace_id is not None:
-        query = query.filter(workspace_id=workspace_id)
-    updated = await query.update(
-        status=status, error_code=report.error_code[:32], reported_at=now
-    )
-    return updated == 1
-
-
 async def apply_reports(
     workspace_id: int | None, reports: list[Report], *, now: datetime
 ) -> int:
