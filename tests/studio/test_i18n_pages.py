@@ -30,9 +30,11 @@ USER_DATA = sorted({OWNER["workspace_name"], OWNER["name"], LINK_NAME, "双11活
 #: are in the xfail below
 PAGES = ["/", "/messages/new", "/messages/1", "/messages/1/history",
          "/messages/1/preview", "/messages/import", "/media", "/sending/1", "/sending/new",
-         "/sending/optouts", "/sending/outbox", "/sending/volume", "/sending/records", "/stats",
+         "/sending/optouts", "/sending/outbox", "/sending/volume", "/sending/records",
+         "/sending/replies", "/sending/settings", "/stats",
          "/stats/link/1", "/stats/batch/1", "/stats/message/1", "/signatures", "/signatures/new",
-         "/signatures/settings", "/sms-templates", "/video-sms", "/settings",
+         "/signatures/settings", "/sms-templates", "/sms-templates/new", "/video-sms",
+         "/video-sms/new", "/settings",
          "/settings/members", "/settings/audit", "/settings/chatbots", "/settings/chatbots/new",
          "/account/password"]
 ATTRIBUTES = ("placeholder", "aria-label", "title", "alt", "value")
