@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from h5 import handlers
+from h5 import handlers, redirect
 from h5.handlers import H5State
 from h5.lookup import LinkCache
 from h5.page import PageCache
 from h5.ratelimit import WindowLimiter
+from h5.spool import SpoolSink
 from h5.visitor import parse_networks
 from h5.writer import VisitWriter
 from studio.media_library.serve import serve_rendition
@@ -32,15 +34,17 @@ RESERVED_PREFIX = "/-/"
 
 
 class H5Lifecycle:
-    """Background work of the h5 app: the visit writer."""
+    """Background work of the h5 app: the visit writer (to the database, or to the spool
+    when `spool` is asked for and `H5_SPOOL_DIR` is set)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, spool: bool = False) -> None:
         self.settings = settings
         options = settings.tracking
+        sink = SpoolSink(Path(options.spool_dir)) if spool and options.spool_dir else None
         self.state = H5State(
             links=LinkCache(options.link_cache_seconds),
             pages=PageCache(options.link_cache_seconds),
-            writer=VisitWriter(settings.ip_hash_key, options),
+            writer=VisitWriter(settings.ip_hash_key, options, sink),
             limiter=WindowLimiter(options.not_found_per_minute),
             trusted=parse_networks(options.trusted_proxies),
             hash_key=settings.ip_hash_key,
@@ -77,7 +81,7 @@ register_url_convertor("shortcode", CodeConvertor())
 
 #: the code route comes first: it is the hot path, and its charset keeps it off the others
 routes = [
-    Route("/{code:shortcode}", handlers.open_link, name="open"),
+    Route("/{code:shortcode}", redirect.open_link, methods=["GET"], name="open"),
     Route("/-/health", handlers.health, name="health"),
     Route("/-/b/{code}/{button}", handlers.button_click, name="button"),
     Route("/-/reply/{code}/{button}", handlers.reply, methods=["POST"], name="reply"),
@@ -92,7 +96,9 @@ routes = [
 
 
 def create_h5_app(settings: Settings, *, standalone: bool = False) -> Starlette:
-    lifecycle = H5Lifecycle(settings)
+    # a standalone edge hands its visits to `studio h5-writer` when a spool is configured;
+    # mounted in the studio, the process writes them itself
+    lifecycle = H5Lifecycle(settings, spool=standalone)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

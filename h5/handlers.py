@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from starlette.requests import Request
@@ -28,7 +28,7 @@ from h5.ratelimit import WindowLimiter
 from h5.replies import find_reply
 from h5.tracking import RawVisit, drop_reason, fallback_visitor_id, local_day, utc_now
 from h5.useragent import is_wechat_or_qq
-from h5.visitor import IPNetwork, Visitor
+from h5.visitor import TrustedProxies, Visitor
 from h5.writer import VisitWriter
 
 
@@ -40,7 +40,7 @@ class H5State:
     pages: PageCache
     writer: VisitWriter
     limiter: WindowLimiter
-    trusted: tuple[IPNetwork, ...]
+    trusted: TrustedProxies
     hash_key: str
     secret_key: str
     secure_cookies: bool
@@ -58,12 +58,13 @@ def _track(request: Request, h5: H5State, visit: RawVisit, response: Response) -
     """Record the visit unless a tracking rule drops it, and give the visitor its cookie."""
     if drop_reason(request.method, request.scope.get("query_string", b"")) is not None:
         return response
-    h5.writer.add(visit)
     v = visit.visitor
     if not v.visitor_id and visit.link is not None:
         day = local_day(visit.at, visit.link.timezone)
         new_id = fallback_visitor_id(h5.hash_key, v.ip, v.user_agent, day)
         responses.set_visitor_cookie(response, new_id, secure=h5.secure_cookies)
+        visit = replace(visit, key=new_id)
+    h5.writer.add(visit)
     return response
 
 

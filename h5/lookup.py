@@ -118,6 +118,15 @@ class LinkCache:
         self._task: asyncio.Task[None] | None = None
         self.queries = 0
 
+    def cached(self, code: str) -> LinkInfo | None:
+        """The link when it is cached and fresh, without awaiting; None otherwise (a miss, a
+        stale entry or an unknown code: call `get`)."""
+        entry = self._entries.get(code)
+        if entry is None or time.monotonic() - entry[0] >= 3 * self.ttl:
+            return None
+        self._used.add(code)
+        return entry[1]
+
     async def get(self, code: str) -> LinkInfo | None:
         entry = self._entries.get(code)
         if entry is not None and time.monotonic() - entry[0] < 3 * self.ttl:

@@ -29,10 +29,13 @@ def page(name: str, context: dict[str, Any], status: int = 200) -> Response:
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def set_visitor_cookie(response: Response, visitor_id: str, *, secure: bool) -> None:
+def visitor_cookie(visitor_id: str, *, secure: bool) -> str:
+    """The Set-Cookie value of the first-party visitor cookie (UV)."""
     value = (
         f"{COOKIE_NAME}={visitor_id}; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax"
     )
-    if secure:
-        value += "; Secure"
-    response.headers.append("set-cookie", value)
+    return value + "; Secure" if secure else value
+
+
+def set_visitor_cookie(response: Response, visitor_id: str, *, secure: bool) -> None:
+    response.headers.append("set-cookie", visitor_cookie(visitor_id, secure=secure))

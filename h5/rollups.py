@@ -99,7 +99,7 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str) -> RollupBatch:
         links[lid] = link
         agent = parse_agent(v.user_agent)
         day = local_day(raw.at, link.timezone)
-        key = v.visitor_id or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
+        key = v.visitor_id or raw.key or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
         ref = referrer_host(v.referrer) if v.referrer else ""
         kind = raw.type
         batch.visits.append((

@@ -38,9 +38,8 @@ def drop_reason(method: str, query: bytes) -> DropReason | None:
     return None
 
 
-@lru_cache(maxsize=65_536)
-def anonymise_ip(ip: str) -> str:
-    """IPv4 → last octet zeroed; IPv6 → its /48 network address; anything else → empty."""
+@lru_cache(maxsize=4096)
+def _anonymise_v6(ip: str) -> str:
     try:
         address = ipaddress.ip_address(ip)
     except ValueError:
@@ -50,6 +49,20 @@ def anonymise_ip(ip: str) -> str:
     return str(ipaddress.IPv6Address(address.packed[:6] + bytes(10)))
 
 
+def anonymise_ip(ip: str) -> str:
+    """IPv4 → last octet zeroed; IPv6 → its /48 network address; anything else → empty.
+
+    `ip` comes from `Visitor` (already a normalised address or empty), so a dotted IPv4 form
+    is cut as text; only IPv6 goes through `ipaddress`."""
+    if not ip:
+        return ""
+    if ":" not in ip:
+        head, dot, _ = ip.rpartition(".")
+        return head + ".0" if dot and head.count(".") == 2 else ""
+    return _anonymise_v6(ip)
+
+
+@lru_cache(maxsize=8)
 def _key(key: str) -> bytes:
     # BLAKE2b takes a key of at most 64 bytes; longer secrets are hashed down first
     raw = key.encode()
@@ -112,6 +125,8 @@ class RawVisit:
     button_id: str = ""
     #: the unknown code of an orphan visit
     code: str = ""
+    #: the visitor key when the request path already computed it (a cookie was issued)
+    key: str = ""
 
     @classmethod
     def for_link(cls, link: LinkRef, visitor: Visitor, now: datetime, *, ch5: bool) -> RawVisit:
@@ -137,7 +152,7 @@ class RawVisit:
 def visitor_key(raw: RawVisit, hash_key: str, day: int) -> str:
     """The id UV counts: the cookie the browser sent, else the IP + user agent fallback."""
     v = raw.visitor
-    return v.visitor_id or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
+    return v.visitor_id or raw.key or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
 
 
 def utc_now() -> datetime:

@@ -1,19 +1,20 @@
 """Who opened a link, parsed once at the edge into a frozen value.
 
-Only cheap work happens here (it runs on every request): the client IP is chosen, the user
-agent and referrer are capped, the visitor cookie is read. Hashing, anonymising and
-user-agent parsing happen later, in the writer.
+Only cheap work happens here (it runs on every request): one pass over the raw headers picks
+the user agent, X-Forwarded-For, the visitor cookie and the referrer; the client IP is chosen;
+user agent and referrer are capped. Hashing, anonymising and user-agent parsing happen later,
+in the writer.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from starlette.requests import Request
+from starlette.types import Scope
 
 MAX_USER_AGENT = 512
 MAX_REFERRER = 1024
@@ -23,12 +24,6 @@ _COOKIE_RE = re.compile(r"[A-Za-z0-9_-]{16,32}")
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-@lru_cache(maxsize=16)
-def parse_networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    """Trusted proxy networks from settings (a bare address is a /32 or /128)."""
-    return tuple(ipaddress.ip_network(c, strict=False) for c in cidrs)
 
 
 def _address(value: str) -> IPAddress | None:
@@ -41,37 +36,100 @@ def _address(value: str) -> IPAddress | None:
     return address
 
 
-def _trusted(address: IPAddress, networks: Iterable[IPNetwork]) -> bool:
-    return any(address.version == n.version and address in n for n in networks)
+def _ipv4(text: str) -> int | None:
+    """A dotted IPv4 address in its canonical form (what proxies write) as an integer;
+    None for anything else, which then goes through `ipaddress`."""
+    parts = text.split(".")
+    if len(parts) != 4:
+        return None
+    number = 0
+    for part in parts:
+        if not (part.isascii() and part.isdigit()) or len(part) > 3 or (
+            len(part) > 1 and part[0] == "0"
+        ):
+            return None
+        octet = int(part)
+        if octet > 255:
+            return None
+        number = number << 8 | octet
+    return number
 
 
-@lru_cache(maxsize=4096)
-def _peer(peer: str, networks: tuple[IPNetwork, ...]) -> tuple[str, bool]:
-    """The peer address (normalised) and whether it is a trusted proxy (few peers: cached)."""
-    address = _address(peer)
-    if address is None:
-        return "", False
-    return str(address), bool(networks) and _trusted(address, networks)
+class TrustedProxies:
+    """The proxies whose X-Forwarded-For is believed, with what the per-request check needs
+    computed once (this runs on every open of a link)."""
+
+    def __init__(self, networks: tuple[IPNetwork, ...]) -> None:
+        self.networks = networks
+        self._v4 = tuple((int(n.network_address), int(n.netmask))
+                         for n in networks if n.version == 4)
+        #: socket peers are few (the proxies, or visitors when there is no proxy)
+        self._peers: dict[str, tuple[str, bool] | None] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.networks)
+
+    def hop(self, value: str) -> tuple[str, bool] | None:
+        """An address as the socket or a header gives it: (normalised form, is a trusted
+        proxy), or None when it is not an address. Plain IPv4 is read by hand; the rest
+        (IPv6, odd forms) by `ipaddress`."""
+        text = value.strip()
+        number = _ipv4(text)
+        if number is None:
+            address = _address(text)
+            if address is None:
+                return None
+            trusted = any(address.version == n.version and address in n for n in self.networks)
+            return str(address), trusted
+        return text, any(number & mask == net for net, mask in self._v4)
+
+    def peer(self, value: str) -> tuple[str, bool] | None:
+        found = self._peers.get(value, False)
+        if found is False:
+            if len(self._peers) > 4096:
+                self._peers.clear()
+            found = self._peers[value] = self.hop(value)
+        return found  # type: ignore[return-value]
 
 
-def client_ip(peer: str, forwarded_for: str, networks: tuple[IPNetwork, ...]) -> str:
+@lru_cache(maxsize=16)
+def parse_networks(cidrs: tuple[str, ...]) -> TrustedProxies:
+    """Trusted proxy networks from settings (a bare address is a /32 or /128)."""
+    return TrustedProxies(tuple(ipaddress.ip_network(c, strict=False) for c in cidrs))
+
+
+def client_ip(peer: str, forwarded_for: str, proxies: TrustedProxies) -> str:
     """The visitor's IP: the socket peer, unless the peer is a trusted proxy.
 
     Behind trusted proxies, X-Forwarded-For is read from the right; the first address that is
     not itself a trusted proxy is the client. Anything unparsable stops the walk there.
     """
-    peer_ip, trusted = _peer(peer, networks)
+    peer_hop = proxies.peer(peer)
+    if peer_hop is None:
+        return ""
+    peer_ip, trusted = peer_hop
     if not forwarded_for or not trusted:
         return peer_ip
-    address: IPAddress | None = None
+    found = ""
     for hop in reversed(forwarded_for.split(",")[-20:]):
-        hop_address = _address(hop)
-        if hop_address is None:
+        parsed = proxies.hop(hop)
+        if parsed is None:
             break
-        address = hop_address
-        if not _trusted(address, networks):
+        found, hop_trusted = parsed
+        if not hop_trusted:
             break
-    return peer_ip if address is None else str(address)
+    return found or peer_ip
+
+
+def cookie_value(header: str) -> str:
+    """Our visitor cookie from a Cookie header, when it has the form we issue; else ""."""
+    if COOKIE_NAME not in header:
+        return ""
+    for part in header.split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE_NAME:
+            return value if _COOKIE_RE.fullmatch(value) else ""
+    return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +141,23 @@ class Visitor:
     visitor_id: str
 
     @classmethod
-    def from_request(cls, request: Request, trusted: tuple[IPNetwork, ...]) -> Visitor:
-        headers = request.headers
-        peer = request.client.host if request.client else ""
-        cookie = request.cookies.get(COOKIE_NAME, "")
-        valid = cookie if _COOKIE_RE.fullmatch(cookie) else ""
-        return cls(
-            ip=client_ip(peer, headers.get("x-forwarded-for", ""), trusted),
-            user_agent=headers.get("user-agent", "")[:MAX_USER_AGENT],
-            referrer=headers.get("referer", "")[:MAX_REFERRER],
-            visitor_id=valid,
-        )
+    def from_scope(cls, scope: Scope, trusted: TrustedProxies) -> Visitor:
+        """One pass over the raw ASGI headers (this runs on every open of a link)."""
+        user_agent = forwarded = visitor_id = referrer = ""
+        for name, value in scope["headers"]:
+            if name == b"user-agent":
+                user_agent = value[:MAX_USER_AGENT].decode("latin-1")
+            elif name == b"x-forwarded-for":
+                hops = value.decode("latin-1")
+                forwarded = f"{forwarded},{hops}" if forwarded else hops
+            elif name == b"cookie":
+                visitor_id = cookie_value(value.decode("latin-1")) or visitor_id
+            elif name == b"referer":
+                referrer = value[:MAX_REFERRER].decode("latin-1")
+        client = scope.get("client")
+        peer = client[0] if client else ""
+        return cls(client_ip(peer, forwarded, trusted), user_agent, referrer, visitor_id)
+
+    @classmethod
+    def from_request(cls, request: Request, trusted: TrustedProxies) -> Visitor:
+        return cls.from_scope(request.scope, trusted)

@@ -1,21 +1,24 @@
 """The visit writer: the request path appends, a background task flushes in batches.
 
-A flush takes what is buffered (up to `MAX_BATCH`), parses and rolls it up, and writes it in
-one transaction. A failed write (database briefly away) puts the batch back at the front and
-retries with a growing pause; requests keep being answered meanwhile. `stop()` drains the
-buffer before the app shuts down, so a graceful stop loses no visit.
+A flush takes what is buffered (up to `MAX_BATCH`) and hands it to a sink: by default the
+database (`write_visits`: parse, roll up, one transaction), or the spool (`h5.spool`) when a
+separate writer process does the database work. A failed write (database briefly away) puts
+the batch back at the front and retries with a growing pause; requests keep being answered
+meanwhile. `stop()` drains the buffer before the app shuts down, so a graceful stop loses no
+visit.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 
 from tortoise.transactions import in_transaction
 
-from h5.rollups import RollupBatch, build_batch, write_batch
+from h5.rollups import build_batch, write_batch
 from h5.tracking import RawVisit
 from h5.useragent import parse_agent
 from studio.settings import TrackingOptions
@@ -25,7 +28,12 @@ log = logging.getLogger("h5.writer")
 MAX_BATCH = 5000
 
 
-async def _write(batch: RollupBatch) -> None:
+Sink = Callable[[list[RawVisit]], Awaitable[None]]
+
+
+async def write_visits(visits: list[RawVisit], hash_key: str) -> None:
+    """Parse and roll up a batch of visits and write it in one transaction."""
+    batch = build_batch(visits, hash_key)
     async with in_transaction() as conn:
         await write_batch(conn, batch)
 
@@ -35,11 +43,10 @@ class VisitWriter:
         self,
         hash_key: str,
         options: TrackingOptions,
-        write: Callable[[RollupBatch], Awaitable[None]] = _write,
+        sink: Sink | None = None,
     ) -> None:
-        self._hash_key = hash_key
         self._options = options
-        self._write = write
+        self._sink: Sink = sink or functools.partial(write_visits, hash_key=hash_key)
         self._buffer: list[RawVisit] = []
         self._wake = asyncio.Event()
         self._stopping = False
@@ -88,7 +95,7 @@ class VisitWriter:
             taken = self._buffer[:MAX_BATCH]
             del self._buffer[:MAX_BATCH]
             try:
-                await self._write(build_batch(taken, self._hash_key))
+                await self._sink(taken)
             except Exception:
                 self._buffer[:0] = taken
                 self.failures += 1

@@ -1,5 +1,5 @@
 """The `studio` command: run, migrate, makemigrations, createuser, resetpassword, worker,
-render, validate, media."""
+h5-writer, render, validate, media."""
 
 from __future__ import annotations
 
@@ -138,6 +138,39 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_h5_writer(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the visits the standalone h5 processes spooled (H5_SPOOL_DIR) to the database."""
+    import os
+    from pathlib import Path
+
+    from h5.spool import SpoolIngester
+
+    if not settings.tracking.spool_dir:
+        print("H5_SPOOL_DIR is not set: the h5 processes write their visits themselves.",
+              file=sys.stderr)
+        return 2
+    directory = Path(settings.tracking.spool_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    if settings.tracking.writer_nice:
+        os.nice(settings.tracking.writer_nice)
+    ingester = SpoolIngester(directory, settings.ip_hash_key)
+
+    async def work() -> None:
+        stop = asyncio.Event()
+        if args.once:
+            stop.set()
+        else:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(sig, stop.set)
+            print(f"Writing spooled visits from {directory}.", flush=True)
+        await ingester.run(stop)
+        print(f"{ingester.written} visits from {ingester.files} files written.", flush=True)
+
+    _with_db(settings, work)
+    return 0
+
+
 def _delegate(module: str) -> Callable[[argparse.Namespace, Settings], int]:
     def run(args: argparse.Namespace, settings: Settings) -> int:
         main = importlib.import_module(module).main
@@ -169,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--password", default=None)
     rp.set_defaults(func=cmd_resetpassword)
     sub.add_parser("worker", help="run background jobs").set_defaults(func=cmd_worker)
+    hw = sub.add_parser("h5-writer", help="write the visits spooled by h5 processes")
+    hw.add_argument("--once", action="store_true", help="drain what is waiting, then exit")
+    hw.set_defaults(func=cmd_h5_writer)
     for name, module, help_text in (
         ("render", "renderers.cli", "render a message document"),
         ("validate", "renderers.cli", "validate a message document"),

@@ -52,6 +52,11 @@ class TrackingOptions:
     not_found_per_minute: int = 30
     #: days raw visit rows are kept (rollups are kept for ever); 0 = for ever
     raw_visit_days: int = 400
+    #: when set, the standalone h5 app spools visits to files here and `studio h5-writer`
+    #: writes them to the database (h5/spool.py); empty: each process writes its own
+    spool_dir: str = ""
+    #: CPU niceness `studio h5-writer` takes, so the edge answers first under a burst
+    writer_nice: int = 10
 
     @classmethod
     def from_env(cls, env: Config) -> TrackingOptions:
@@ -62,6 +67,8 @@ class TrackingOptions:
             flush_seconds=env("H5_FLUSH_SECONDS", cast=float, default=1.0),
             not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
             raw_visit_days=max(0, env("VISIT_RETENTION_DAYS", cast=int, default=400)),
+            spool_dir=env("H5_SPOOL_DIR", default=""),
+            writer_nice=env("H5_WRITER_NICE", cast=int, default=10),
         )
 
 

@@ -30,7 +30,7 @@ def test_client_ip_believes_only_trusted_proxies(peer: str, xff: str, expected: 
 
 
 def test_without_trusted_proxies_the_header_is_ignored() -> None:
-    assert client_ip("127.0.0.1", "1.2.3.4", ()) == "127.0.0.1"
+    assert client_ip("127.0.0.1", "1.2.3.4", parse_networks(())) == "127.0.0.1"
 
 
 @pytest.mark.parametrize(("ip", "expected"), [
@@ -64,3 +64,23 @@ def test_fallback_visitor_id_is_per_day_and_cookie_shaped() -> None:
 ], ids=["get", "head", "preview", "post"])
 def test_drop_rules(method: str, query: bytes, dropped: bool) -> None:
     assert (drop_reason(method, query) is not None) is dropped
+
+
+@pytest.mark.parametrize("text", [
+    "1.2.3.4", " 10.1.2.3 ", "0.0.0.0", "255.255.255.255", "010.1.1.1", "256.1.1.1", "1.2.3",
+    "1.2.3.4.5", "1.2.3.04", "١.2.3.4", "1..3.4", "+1.2.3.4", "::ffff:1.2.3.4", "[2001:db8::1]",
+    "2001:db8:ffff::9", "fe80::1%eth0", "", "unknown",
+])
+def test_the_ipv4_fast_path_agrees_with_ipaddress(text: str) -> None:
+    import ipaddress
+
+    try:
+        address = ipaddress.ip_address(text.strip().strip("[]"))
+    except ValueError:
+        expected = None
+    else:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        trusted = any(address.version == n.version and address in n for n in PROXIES.networks)
+        expected = (str(address), trusted)
+    assert PROXIES.hop(text) == expected

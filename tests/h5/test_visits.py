@@ -9,7 +9,6 @@ import httpx
 from starlette.applications import Starlette
 
 from h5.app import create_h5_app
-from h5.rollups import RollupBatch
 from h5.tracking import RawVisit, utc_now
 from h5.visitor import Visitor
 from h5.writer import VisitWriter
@@ -122,14 +121,14 @@ async def test_writer_retries_while_the_database_is_away(link_ready: None = None
     failures = 2
     written: list[int] = []
 
-    async def flaky(batch: RollupBatch) -> None:
+    async def flaky(visits: list[RawVisit]) -> None:
         nonlocal failures
         if failures:
             failures -= 1
             raise ConnectionError("database away")
-        written.append(len(batch.visits))
+        written.append(len(visits))
 
-    writer = VisitWriter("key", TrackingOptions(flush_seconds=0.01), write=flaky)
+    writer = VisitWriter("key", TrackingOptions(flush_seconds=0.01), sink=flaky)
     visitor = Visitor("192.0.2.1", ANDROID_CHROME, "", "")
     for _ in range(5):
         writer.add(RawVisit.for_unknown_code("x", visitor, utc_now()))

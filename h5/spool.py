@@ -1,0 +1,205 @@
+"""The visit spool: edge processes hand their visits to one writer process through files.
+
+With `H5_SPOOL_DIR` set, the standalone h5 app (`uvicorn h5.app:app`, as many processes as
+the host has cores) does no database work for visits: its `VisitWriter` flushes each batch
+with `spool_sink` as one file, written under a temporary name and renamed, so a reader never
+sees half a file. `studio h5-writer` runs `SpoolIngester`: it reads the files in name (time)
+order, writes several at a time in one transaction with exactly the rollups of the
+in-process writer, records the files' names in that transaction (`visit_spool_file`, so a
+crash between commit and unlink never counts a file twice, and a second writer cannot take
+the same file), then deletes them. The writer runs at a lower CPU priority: under a burst
+the edge answers first and the writer catches up after.
+
+A graceful stop of an edge process flushes its buffer to the spool (no database needed), so
+no visit is lost; a killed edge process loses at most its last second of visits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from h5.rollups import build_batch, write_batch
+from h5.tracking import LinkRef, RawVisit
+from h5.visitor import Visitor
+from studio.models.visits import SpoolFile, VisitType
+
+log = logging.getLogger("h5.spool")
+
+FORMAT = 1
+SUFFIX = ".visits.json"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def _row(visit: RawVisit) -> list[Any]:
+    v, link = visit.visitor, visit.link
+    ref = None if link is None else [
+        link.link_id, link.workspace_id, link.message_id, link.batch_id, link.timezone]
+    return [visit.type.value, (visit.at - _EPOCH) // _MICRO, v.ip, v.user_agent, v.referrer,
+            v.visitor_id, visit.key, ref, visit.button_id, visit.code]
+
+
+def _visit(row: list[Any]) -> RawVisit:
+    kind, at, ip, agent, referrer, visitor_id, key, ref, button_id, code = row
+    return RawVisit(
+        type=VisitType(kind), at=_EPOCH + timedelta(microseconds=int(at)),
+        visitor=Visitor(str(ip), str(agent), str(referrer), str(visitor_id)),
+        link=None if ref is None else LinkRef(int(ref[0]), int(ref[1]), ref[2], ref[3],
+                                              str(ref[4])),
+        button_id=str(button_id), code=str(code), key=str(key))
+
+
+def encode(visits: Iterable[RawVisit]) -> bytes:
+    body = {"format": FORMAT, "visits": [_row(v) for v in visits]}
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def decode(data: bytes) -> list[RawVisit]:
+    """The visits of one spool file; ValueError when it is not one."""
+    try:
+        body = json.loads(data)
+        if body.get("format") != FORMAT:
+            raise ValueError(f"unknown spool format {body.get('format')!r}")
+        return [_visit(row) for row in body["visits"]]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"not a spool file: {exc}") from exc
+
+
+class SpoolSink:
+    """The edge side: each flushed batch becomes one file in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._tmp = directory / "tmp"
+        self._tmp.mkdir(parents=True, exist_ok=True)
+        self._seq = 0
+
+    def write(self, visits: list[RawVisit]) -> Path:
+        self._seq += 1
+        name = f"{time.time_ns():020d}-{os.getpid()}-{self._seq:06d}{SUFFIX}"
+        tmp = self._tmp / name
+        tmp.write_bytes(encode(visits))
+        final = self.directory / name
+        os.replace(tmp, final)
+        return final
+
+    async def __call__(self, visits: list[RawVisit]) -> None:
+        self.write(visits)
+
+
+class SpoolIngester:
+    """The writer side: files → database, each file exactly once."""
+
+    def __init__(self, directory: Path, hash_key: str, *, max_files: int = 50,
+                 max_visits: int = 20_000) -> None:
+        self.directory = directory
+        self._hash_key = hash_key
+        self._max_files = max_files
+        self._max_visits = max_visits
+        self._bad = directory / "bad"
+        self.written = 0
+        self.files = 0
+
+    def waiting(self) -> list[Path]:
+        return sorted(self.directory.glob(f"*{SUFFIX}"))
+
+    def _read(self, path: Path) -> list[RawVisit] | None:
+        try:
+            return decode(path.read_bytes())
+        except FileNotFoundError:
+            return None  # another writer took it
+        except ValueError as exc:
+            log.error("%s is not a spool file (%s); moved to %s", path.name, exc, self._bad)
+            self._bad.mkdir(exist_ok=True)
+            with contextlib.suppress(OSError):
+                os.replace(path, self._bad / path.name)
+            return None
+
+    async def ingest(self) -> int:
+        """Write the waiting files (up to the limits) in one transaction; visits written."""
+        taken: list[Path] = []
+        visits: list[RawVisit] = []
+        for path in self.waiting()[: self._max_files]:
+            read = self._read(path)
+            if read is None:
+                continue
+            taken.append(path)
+            visits.extend(read)
+            if len(visits) >= self._max_visits:
+                break
+        if not taken:
+            return 0
+        try:
+            async with in_transaction() as conn:
+                await SpoolFile.bulk_create([SpoolFile(name=p.name) for p in taken],
+                                            using_db=conn)
+                await write_batch(conn, build_batch(visits, self._hash_key))
+        except IntegrityError:
+            return await self._one_by_one(taken)
+        self._done(taken)
+        self.written += len(visits)
+        return len(visits)
+
+    async def _one_by_one(self, paths: list[Path]) -> int:
+        """A name was already recorded (a crash after commit, or a second writer): take the
+        files one at a time and drop the ones already counted."""
+        written = 0
+        for path in paths:
+            visits = self._read(path)
+            if visits is None:
+                continue
+            try:
+                async with in_transaction() as conn:
+                    await SpoolFile.create(name=path.name, using_db=conn)
+                    await write_batch(conn, build_batch(visits, self._hash_key))
+            except IntegrityError:
+                log.warning("%s was already written; removing it", path.name)
+            else:
+                written += len(visits)
+            self._done([path])
+        self.written += written
+        return written
+
+    def _done(self, paths: list[Path]) -> None:
+        for path in paths:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+        self.files += len(paths)
+
+    async def forget_old_names(self, days: int = 7) -> int:
+        """Names are only needed while their file might still exist."""
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+        return await SpoolFile.filter(at__lt=cutoff).delete()
+
+    async def run(self, stop: asyncio.Event, poll: float = 0.5) -> None:
+        """Ingest until `stop` is set, then drain what is waiting. A failed write (database
+        away) is retried with a growing pause; the files stay where they are meanwhile."""
+        pause = poll
+        last_cleanup = 0.0
+        while True:
+            try:
+                while await self.ingest():
+                    pass
+                pause = poll
+                if time.monotonic() - last_cleanup > 3600:
+                    await self.forget_old_names()
+                    last_cleanup = time.monotonic()
+            except Exception:
+                log.exception("writing spooled visits failed; will retry")
+                pause = min(max(pause * 2, 1.0), 30.0)
+            if stop.is_set():
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=pause)
