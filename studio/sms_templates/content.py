@@ -14,8 +14,16 @@ from renderers.variables import NAME_RE, fill, names_in
 
 VARIABLES_MAX = 20
 SAMPLE_MAX = 100
+_ID = re.compile(r"[0-9]{1,9}")
 #: a scheme other than http(s) written as a link (javascript:, data:, vbscript:, file:)
 _BAD_SCHEME = re.compile(r"\b(javascript|data|vbscript|file)\s*:", re.IGNORECASE)
+
+
+def parse_id(raw: object) -> int | None:
+    """A form's id or number: ASCII digits that fit a database integer, else None (so a
+    huge or odd value is "not chosen", never an overflow or a 500)."""
+    text = str(raw).strip()
+    return int(text) if _ID.fullmatch(text) else None
 
 
 @dataclass(frozen=True)
@@ -29,8 +37,7 @@ class Caret:
 
     @classmethod
     def from_form(cls, form: dict[str, str]) -> Caret:
-        raw = form.get("caret_at", "").strip()
-        return cls(form.get("caret_field", "")[:40], int(raw) if raw.isdigit() else None)
+        return cls(form.get("caret_field", "")[:40], parse_id(form.get("caret_at", "")))
 
     def offset_in(self, field: str, text: str) -> int | None:
         """The offset when the caret was in `field` and still inside `text`, else None."""

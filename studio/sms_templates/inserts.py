@@ -14,6 +14,7 @@ from studio.errors import FormInvalid
 from studio.links.service import LinkSpec, create_link
 from studio.models.links import ShortLink
 from studio.models.messages import Message, MessageVersion, ReviewStatus
+from studio.sms_templates.content import parse_id
 
 UrlOf = Callable[[str], str]
 
@@ -48,9 +49,9 @@ async def ch5_choices(workspace_id: int, limit: int = 100) -> list[Choice]:
 async def short_link_url(workspace_id: int, user_id: int, form: dict[str, str], url_of: UrlOf
                          ) -> str:
     """An existing link (`link_id`) or a new one for `link_url`; its full URL."""
-    raw_id = form.get("link_id", "")
-    if raw_id.isdigit():
-        link = await ShortLink.filter(id=int(raw_id), workspace_id=workspace_id).first()
+    link_id = parse_id(form.get("link_id", ""))
+    if link_id is not None:
+        link = await ShortLink.filter(id=link_id, workspace_id=workspace_id).first()
         if link is None:
             raise FormInvalid({"link": "请选择本工作区的短链"})
         return url_of(link.code)
@@ -66,11 +67,12 @@ async def short_link_url(workspace_id: int, user_id: int, form: dict[str, str], 
 
 
 async def ch5_url(workspace_id: int, user_id: int, raw_version: str, url_of: UrlOf) -> str:
-    if not raw_version.isdigit():
+    version_id = parse_id(raw_version)
+    if version_id is None:
         raise FormInvalid({"ch5": "请选择一条已审核通过的消息"})
     try:
         link = await create_link(workspace_id, user_id,
-                                 LinkSpec(name="CH5", message_version_id=int(raw_version)))
+                                 LinkSpec(name="CH5", message_version_id=version_id))
     except FormInvalid as exc:
         raise FormInvalid({"ch5": next(iter(exc.errors.values()))}) from None
     return url_of(link.code)

@@ -23,6 +23,7 @@ from studio.media_library.processing import request_rendition
 from studio.media_library.renditions import profile_for
 from studio.models.media import AssetStatus, MediaAsset, Rendition
 from studio.settings import Settings
+from studio.sms_templates.content import parse_id
 
 FRAME_RENDITIONS = {"image": "ch5_image", "video": "video_sms", "audio": "video_sms_audio"}
 USER_TYPE = "video_sms_template"
@@ -72,11 +73,11 @@ async def pin_renditions(workspace_id: int, frames: Iterable[object]) -> list[ob
     pinned: list[object] = []
     for frame in frames:
         media = frame.get("media") if isinstance(frame, dict) else None
-        if not isinstance(frame, dict) or not isinstance(media, dict) or not str(
-                media.get("asset_id", "")).isdigit():
+        asset_id = parse_id(media.get("asset_id", "")) if isinstance(media, dict) else None
+        if not isinstance(frame, dict) or not isinstance(media, dict) or asset_id is None:
             pinned.append(frame)
             continue
-        row = await _newest(workspace_id, int(media["asset_id"]), str(media.get("rendition")))
+        row = await _newest(workspace_id, asset_id, str(media.get("rendition")))
         pinned.append({**frame, "media": {**media, "rendition_id": row.id if row else None}})
     return pinned
 
@@ -85,9 +86,10 @@ async def frame_file(workspace_id: int, storage: LocalStorage, media: object
                      ) -> FrameFile | None:
     """The pinned rendition of a snapshot's media frame (the newest one for a snapshot made
     before pinning); None when the asset or rendition is gone."""
-    if not isinstance(media, dict) or not str(media.get("asset_id", "")).isdigit():
+    asset_id = parse_id(media.get("asset_id", "")) if isinstance(media, dict) else None
+    if not isinstance(media, dict) or asset_id is None:
         return None
-    asset_id, pinned = int(media["asset_id"]), media.get("rendition_id")
+    pinned = media.get("rendition_id")
     if isinstance(pinned, int):
         row = await Rendition.filter(id=pinned, workspace_id=workspace_id,
                                      asset_id=asset_id).first()
@@ -111,9 +113,10 @@ async def release_uses(workspace_id: int, template_id: int) -> None:
 async def request_refit(workspace_id: int, asset_id: str, share_bytes: int, settings: Settings,
                         now: datetime) -> bool:
     """Queue a smaller `video_sms` rendition of a video; False when there is no such asset."""
-    if not asset_id.isdigit():
+    pk = parse_id(asset_id)
+    if pk is None:
         return False
-    asset = await MediaAsset.filter(id=int(asset_id), workspace_id=workspace_id).first()
+    asset = await MediaAsset.filter(id=pk, workspace_id=workspace_id).first()
     if asset is None:
         return False
     await request_rendition(asset, profile_for("video_sms", share_bytes),
@@ -127,9 +130,10 @@ async def ensure_rendition(workspace_id: int, kind: str, asset_id: str, settings
     uploads do not make, or the MP3 of audio uploaded before it was made by default).
     True when a job was queued."""
     key = FRAME_RENDITIONS.get(kind)
-    if key is None or not asset_id.isdigit():
+    pk = parse_id(asset_id)
+    if key is None or pk is None:
         return False
-    asset = await MediaAsset.filter(id=int(asset_id), workspace_id=workspace_id, kind=kind,
+    asset = await MediaAsset.filter(id=pk, workspace_id=workspace_id, kind=kind,
                                     status=AssetStatus.READY).first()
     if asset is None or await Rendition.filter(workspace_id=workspace_id, asset_id=asset.id,
                                                profile=key).exists():
@@ -140,7 +144,7 @@ async def ensure_rendition(workspace_id: int, kind: str, asset_id: str, settings
 
 async def asset_names(workspace_id: int, asset_ids: Iterable[str]) -> dict[str, str]:
     """Names of the workspace's assets among `asset_ids` (for the frame list)."""
-    ids = [int(a) for a in asset_ids if a.isdigit()]
+    ids = [pk for pk in map(parse_id, asset_ids) if pk is not None]
     rows = await MediaAsset.filter(workspace_id=workspace_id, id__in=ids).values_list("id",
                                                                                       "name")
     return {str(pk): str(name) for pk, name in rows}

@@ -45,7 +45,7 @@ def parse_settings(values: dict[str, str]) -> tuple[int, str, list[str]]:
     """The settings form: signature maximum, opt-out phrase, forbidden words (one a line)."""
     errors: dict[str, str] = {}
     raw = values.get("signature_max_chars", "").strip()
-    maximum = int(raw) if raw.isdigit() else 0
+    maximum = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
     if not SIGNATURE_MIN <= maximum <= SIGNATURE_MAX:
         errors["signature_max_chars"] = f"签名长度上限须在 {SIGNATURE_MIN} 到 {SIGNATURE_MAX} 之间"
     phrase = values.get("opt_out_phrase", "").strip()

@@ -19,6 +19,7 @@ from studio.models.messages import ReviewStatus
 from studio.models.sending import BatchStatus, SendBatch
 from studio.models.templates import QualificationFile, Signature
 from studio.sms_templates import qualifications, reviewing
+from studio.sms_templates.content import parse_id
 from studio.sms_templates.qualifications import PendingFile
 from studio.sms_templates.reviewing import SIGNATURE, Actor
 from studio.sms_templates.rules import SIGNATURE_MIN, Rules
@@ -86,10 +87,9 @@ async def _check_unique(workspace_id: int, text: str, exclude: int | None = None
 
 
 async def get_signature(workspace_id: int, ident: object) -> Signature:
-    try:
-        pk = int(str(ident))
-    except ValueError:
-        raise NotFound.for_object("signature", ident) from None
+    pk = parse_id(ident)
+    if pk is None:
+        raise NotFound.for_object("signature", ident)
     sig = await Signature.filter(id=pk, workspace_id=workspace_id).first()
     if sig is None:
         raise NotFound.for_object("signature", ident)

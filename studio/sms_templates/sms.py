@@ -149,18 +149,18 @@ def insert_text(draft: SmsDraft, piece: str, caret: content.Caret = content.NO_C
 
 async def signature_text(workspace_id: int, raw: str) -> str | None:
     """The chosen signature's text when it is usable, else None (the check reports it)."""
-    if not raw.isdigit():
+    pk = content.parse_id(raw)
+    if pk is None:
         return None
-    sig = await Signature.filter(id=int(raw), workspace_id=workspace_id, status="approved",
+    sig = await Signature.filter(id=pk, workspace_id=workspace_id, status="approved",
                                  withdrawn_at__isnull=True).first()
     return sig.text if sig else None
 
 
 async def get_template(workspace_id: int, ident: object) -> SmsTemplate:
-    try:
-        pk = int(str(ident))
-    except ValueError:
-        raise NotFound.for_object("sms_template", ident) from None
+    pk = content.parse_id(ident)
+    if pk is None:
+        raise NotFound.for_object("sms_template", ident)
     row = await SmsTemplate.filter(id=pk, workspace_id=workspace_id,
                                    deleted_at__isnull=True).first()
     if row is None:

@@ -63,8 +63,7 @@ class VideoDraft:
 
     @classmethod
     def from_form(cls, form: dict[str, str]) -> VideoDraft:
-        raw = form.get("frame_count", "")
-        count = min(int(raw), 50) if raw.isdigit() else 0
+        count = min(content.parse_id(form.get("frame_count", "")) or 0, 50)
         frames = []
         for i in range(count):
             kind = form.get(f"frame_kind_{i}", "")
@@ -99,16 +98,18 @@ def picked_asset(form: dict[str, str]) -> tuple[str, str, str] | None:
     `new_kind` is accepted too."""
     raw = form.get("new_asset", "").strip()
     kind, _, ident = raw.rpartition(":") if ":" in raw else (form.get("new_kind", ""), "", raw)
-    if kind not in FRAME_RENDITIONS or not ident.isdigit():
+    pk = content.parse_id(ident)
+    if kind not in FRAME_RENDITIONS or pk is None:
         return None
-    return kind, "", ident
+    return kind, "", str(pk)
 
 
 def apply_op(draft: VideoDraft, op: str, form: dict[str, str]) -> VideoDraft:
     """Structural edits: add, move, remove frames. Unknown ops change nothing."""
     frames = list(draft.frames)
     verb, _, arg = op.partition(":")
-    index = int(arg) if arg.isdigit() else -1
+    index = content.parse_id(arg)
+    index = -1 if index is None else index
     if verb == "add_text":
         frames.append(FrameDraft("text"))
     elif verb == "add_media" and (picked := picked_asset(form)):

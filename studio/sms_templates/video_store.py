@@ -12,6 +12,7 @@ from studio.errors import Conflict, FormInvalid, NotFound
 from studio.models.messages import ReviewStatus
 from studio.models.templates import VideoSmsTemplate
 from studio.sms_templates import content, lifecycle, media_seam, reviewing
+from studio.sms_templates.content import parse_id
 from studio.sms_templates.reviewing import VIDEO_SMS_TEMPLATE, Actor
 from studio.sms_templates.rules import Rules
 from studio.sms_templates.sms import signature_text
@@ -24,10 +25,9 @@ def draft_of(row: VideoSmsTemplate) -> VideoDraft:
 
 
 async def get_template(workspace_id: int, ident: object) -> VideoSmsTemplate:
-    try:
-        pk = int(str(ident))
-    except ValueError:
-        raise NotFound.for_object("video_sms_template", ident) from None
+    pk = parse_id(ident)
+    if pk is None:
+        raise NotFound.for_object("video_sms_template", ident)
     row = await VideoSmsTemplate.filter(id=pk, workspace_id=workspace_id,
                                         deleted_at__isnull=True).first()
     if row is None:

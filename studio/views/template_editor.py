@@ -20,7 +20,7 @@ from studio.errors import Conflict, FormInvalid
 from studio.models.templates import Carrier, CarrierStatus
 from studio.roles import Perm
 from studio.sms_templates import carriers, inserts, lifecycle, reviewing
-from studio.sms_templates.content import NO_CARET, Caret
+from studio.sms_templates.content import NO_CARET, Caret, parse_id
 from studio.views.signatures import now, record
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import see_other
@@ -137,9 +137,9 @@ class TemplateEditor:
         draft, op = self.from_form(form), form.get("op", "save")
         if op != "save":
             return await self._operation(request, ctx, row, draft, op, form)
-        raw = form.get("revision", "")
+        revision = parse_id(form.get("revision", "")) or 0
         try:
-            row = await self.save(request, ctx, row, draft, int(raw) if raw.isdigit() else 0)
+            row = await self.save(request, ctx, row, draft, revision)
         except FormInvalid as exc:
             return await self.editor(request, ctx, row, draft, 422, errors=exc.errors)
         except Conflict as exc:

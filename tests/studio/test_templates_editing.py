@@ -247,3 +247,31 @@ async def test_roles(owner_client: httpx.AsyncClient, member: MemberFactory) -> 
     assert page.select_one("#sms-form fieldset").has_attr("disabled")
     assert page.select_one("button[value=approve]") is None
     assert (await SmsTemplate.get(id=tid)).status is ReviewStatus.IN_REVIEW
+
+
+async def test_odd_numbers_in_forms_and_paths(owner_client: httpx.AsyncClient) -> None:
+    """Huge or non-ASCII digits are "not chosen" or a 404, never an overflow (PostgreSQL)."""
+    sig_id = await approved_signature(owner_client)
+    huge = "9" * 30
+    for path in (f"/sms-templates/{huge}", f"/video-sms/{huge}", f"/signatures/{huge}"):
+        assert (await owner_client.get(path)).status_code == 404, path
+    form = await _sms_form(owner_client, sig_id, text="您好", caret_field="text",
+                           caret_at="9" * 5000)
+    link = await owner_client.post("/sms-templates/new", data={**form, "op": "insert_link",
+                                                                "link_id": huge})
+    assert error_of(link, "link") == "请选择一个短链，或填写要转换的链接地址"
+    appended = await owner_client.post("/sms-templates/new", data={
+        **form, "op": "insert_var", "new_var": "name"})
+    assert soup(appended).select_one("#f-text").get_text() == "您好{{name}}"
+    ch5 = await owner_client.post("/sms-templates/new", data={**form, "op": "insert_ch5",
+                                                               "ch5": huge})
+    assert error_of(ch5, "ch5") == "请选择一条已审核通过的消息"
+    signature = await owner_client.post("/sms-templates/new", data={
+        **form, "signature": huge, "op": "save"})
+    assert error_of(signature, "signature") == "请选择审核通过的签名"
+    token = await csrf_of(owner_client, "/video-sms/new")
+    frames = await owner_client.post("/video-sms/new", data={
+        "csrf_token": token, "name": "a", "title": "b", "signature": str(sig_id),
+        "frame_count": "²", "op": "add_media", "new_asset": f"video:{huge}"})
+    assert frames.status_code == 200
+    assert soup(frames).select_one("input[name=frame_count]")["value"] == "0"
