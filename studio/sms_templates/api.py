@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from media.storage import LocalStorage
 from renderers.sms import DEFAULT_OPTIONS, SmsCount, SmsOptions, count_sms
 from renderers.variables import fill
 from studio.errors import Conflict, NotFound
 from studio.models.templates import Carrier, Signature, SmsTemplate, VideoSmsTemplate
-from studio.sms_templates import carriers
+from studio.sms_templates import carriers, packaging
 from studio.sms_templates.reviewing import SMS_TEMPLATE, VIDEO_SMS_TEMPLATE
 
 
@@ -52,7 +53,8 @@ class ApprovedVideoSms:
     title: str
     signature: str
     profile: str
-    #: renderers.video_sms frames JSON (text or media asset id + rendition key)
+    #: renderers.video_sms frames JSON: text, or media {asset_id, rendition, rendition_id}
+    #: (rendition_id pins the exact file approved, see `approved_video_package`)
     frames: list[dict[str, Any]]
     variables: tuple[str, ...]
     total_bytes: int
@@ -126,3 +128,11 @@ async def signature_text(workspace_id: int, signature_id: int) -> str:
     if sig.status != "approved" or sig.withdrawn_at is not None:
         raise NotApproved("该签名未审核通过或已注销，不能使用")
     return sig.text
+
+
+async def approved_video_package(workspace_id: int, template_id: int,
+                                 storage: LocalStorage) -> bytes:
+    """The carrier package (zip: SMIL, text files, the pinned media files) of the approved
+    version, as the studio exports it; raises NotFound / NotApproved / ExportRefused."""
+    row = await _row(VideoSmsTemplate, workspace_id, template_id)
+    return await packaging.package(workspace_id, row, storage)

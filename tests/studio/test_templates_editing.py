@@ -18,7 +18,7 @@ from studio.models.media import Rendition as RenditionRow
 from studio.models.messages import Message, MessageVersion, ReviewStatus
 from studio.models.templates import Signature, SmsKind, SmsTemplate, VideoSmsTemplate
 from studio.settings import Settings
-from studio.sms_templates import content
+from studio.sms_templates import api, content
 from tests.conftest import csrf_of
 from tests.studio.test_signatures import (  # noqa: F401 (member is a fixture)
     MemberFactory,
@@ -160,6 +160,8 @@ async def test_package_is_the_approved_version_with_its_pinned_files(
     files = _zip_texts(exported.content)
     assert files["01.txt"].decode() == "新品第一版"
     assert files["02.mp4"] == b"v" * 600_000  # the file approved, not the newer re-fit
+    # the sending feature gets the same package through the API
+    assert _zip_texts(await api.approved_video_package(1, tid, storage_for(settings))) == files
     link = soup(await owner_client.get(f"/video-sms/{tid}")).select_one(".vsms-links a.export")
     assert link.get_text() == "导出已通过版本 v1 的运营商模板包（zip）"
     approved = soup(await owner_client.get(f"/video-sms/{tid}/preview?approved=1"))
