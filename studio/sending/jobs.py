@@ -31,6 +31,7 @@ from studio.models.visits import Visit
 from studio.sending import runtime
 from studio.sending.batches import SEND_JOB
 from studio.sending.content import LinkTarget, link_targets
+from studio.sending.counts import refresh_counts
 from studio.sending.importing import channel_for, fixed_channel, import_rows
 from studio.sending.reports import Report, apply_reports
 from studio.sending.rules import load_rules
@@ -153,9 +154,14 @@ async def outbox_reports_job(job: JobContext) -> None:
 
 
 async def mark_unknown(now: datetime, hours: int) -> int:
-    return await Delivery.filter(
-        status=DeliveryStatus.SENT, sent_at__lt=now - timedelta(hours=hours)
-    ).update(status=DeliveryStatus.UNKNOWN, error_code="no_report", reported_at=now)
+    """Sent without a report for `hours`: unknown (未知), and the batches recounted."""
+    stale = Delivery.filter(status=DeliveryStatus.SENT, sent_at__lt=now - timedelta(hours=hours))
+    batch_ids = set(await stale.distinct().values_list("batch_id", flat=True))
+    marked = await stale.update(status=DeliveryStatus.UNKNOWN, error_code="no_report",
+                                reported_at=now)
+    for batch_id in batch_ids:
+        await refresh_counts(int(batch_id))
+    return marked
 
 
 @job_handler("send.mark_unknown", every=timedelta(hours=1))

@@ -259,3 +259,18 @@ async def test_test_send_and_unknown_after_72h(db: None) -> None:
     assert await OutboxMessage.filter().count() == 2
     assert (await SendBatch.get(id=made.id)).status is BatchStatus.DRAFT
     assert await mark_unknown(NOON + timedelta(hours=73), 72) == 2
+
+
+async def test_unknown_after_72h_is_counted_on_the_batch(db: None) -> None:
+    made, _ = await _imported()
+    await _start(made)
+    await run_batch(made.id, gateway=OutboxGateway(options()), options=options(),
+                    clock=lambda: NOON)
+    first = await Delivery.filter(batch_id=made.id).order_by("id").first()
+    assert first is not None
+    await deliver_outbox_reports(NOON)  # every report arrives …
+    await Delivery.filter(id=first.id).update(status=DeliveryStatus.SENT)  # … but this one
+    assert await mark_unknown(NOON + timedelta(hours=71), 72) == 0
+    assert await mark_unknown(NOON + timedelta(hours=73), 72) == 1
+    counts = (await SendBatch.get(id=made.id)).counts
+    assert (counts["unknown"], counts["delivered"], counts["submitted"]) == (1, 39, 40)

@@ -173,6 +173,16 @@ async def test_analysis_table_matches_an_independent_count(
     assert cells[4:7] == ["60", str(len(opened)), str(len(ips))]
     assert "详情" in cells[-1]
 
+    # the export counts each recipient's opens; link codes only in the full export
+    exported = (await owner_client.get(f"/sending/{batch.id}/export.csv")).content
+    rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    opens = sorted(int(r["打开次数"]) for r in rows if int(r["打开次数"]))
+    expected = sorted(sum(1 for i in range(60) if (i * 7) % 9 == k) for k in range(9))
+    assert opens == expected and {r["个性化短链"] for r in rows} == {""}
+    full = (await owner_client.get(f"/sending/{batch.id}/export.csv?full=1")).content
+    codes = {r["个性化短链"] for r in csv.DictReader(io.StringIO(full.decode("utf-8-sig")))}
+    assert codes == {link.code for link in links}
+
 
 def _signed(body: bytes, *, nonce: str | None = None, secret: str = CALLBACK_SECRET) -> dict[
         str, str]:
