@@ -68,6 +68,14 @@ async def create_batch(
     fallback = spec.fallback or _message_fallback(version.document)
     if fallback is FallbackPolicy.SMS_CH5 and not spec.link_days:
         raise FormInvalid({"link_days": "降级短信带 CH5 链接，请选择个性化短链有效期（1–7 天）"})
+    if fallback is FallbackPolicy.SMS_CH5 and not version.document.get("ch5"):
+        raise FormInvalid({"fallback": "该消息没有开启 CH5 页面，不能选择“短信 + CH5 链接”"})
+    declared = version.document.get("fallback") or {}
+    if fallback is FallbackPolicy.VIDEO_SMS and not (
+            isinstance(declared, dict) and declared.get("video_template_id")):
+        raise FormInvalid({"fallback": "该消息没有设置视频短信降级模板，请先在消息中设置"})
+    # personalised links only where the message or its fallback SMS carries one
+    uses_links = bool(version.document.get("ch5")) or fallback is FallbackPolicy.SMS_CH5
     signature = await _signature(workspace_id, spec)
     if fallback in (FallbackPolicy.SMS, FallbackPolicy.SMS_CH5) and not signature:
         raise FormInvalid({"signature": "降级短信需要签名，请选择审核通过的签名"})
@@ -75,7 +83,7 @@ async def create_batch(
         workspace_id=workspace_id, number=batch_number(now), name=spec.name.strip()[:60],
         message_version_id=version.id, message_id=message.id, template_name=message.name,
         category=spec.category, signature=signature, fallback=fallback,
-        link_days=spec.link_days, created_by_id=user_id,
+        link_days=spec.link_days if uses_links else 0, created_by_id=user_id,
     )
 
 

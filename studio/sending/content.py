@@ -14,7 +14,7 @@ from typing import Any
 
 from studio.errors import FormInvalid, NotFound
 from studio.models.links import ShortLink
-from studio.models.sending import BatchKind, SendBatch
+from studio.models.sending import BatchKind, FallbackPolicy, SendBatch
 from studio.models.templates import Signature
 from studio.sms_templates import api as templates
 from studio.sms_templates.carriers import approved_carriers as _carrier_reviews
@@ -124,9 +124,7 @@ def link_targets(batch: SendBatch, document: dict[str, Any] | None) -> list[Link
     if not batch.link_days:
         return []
     if batch.kind is BatchKind.RCS:
-        fallback = (document or {}).get("fallback") or {}
-        uses_ch5 = bool((document or {}).get("ch5")) or (
-            isinstance(fallback, dict) and fallback.get("type") == "sms_ch5")
+        uses_ch5 = bool((document or {}).get("ch5")) or batch.fallback is FallbackPolicy.SMS_CH5
         return [LinkTarget("", batch.message_version_id,  # type: ignore[attr-defined]
                            batch.message_id)] if uses_ch5 else []
     return [LinkTarget(str(x.get("target_url") or ""), x.get("message_version_id"),

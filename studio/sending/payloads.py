@@ -5,18 +5,25 @@ the recipient's carrier gave."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from renderers import rcs, sms
 from renderers.codec import from_json
 from renderers.context import Envelope, RenderContext
-from renderers.document import Message
+from renderers.document import FallbackType, Message
 from renderers.errors import DocumentError
 from renderers.sms_count import DEFAULT_OPTIONS, count_sms
 from renderers.variables import fill
 from studio.models.messages import MessageVersion
-from studio.models.sending import BatchKind, Category, Channel, Delivery, SendBatch
+from studio.models.sending import (
+    BatchKind,
+    Category,
+    Channel,
+    Delivery,
+    FallbackPolicy,
+    SendBatch,
+)
 from studio.sending.phones import e164
 
 
@@ -30,7 +37,13 @@ class Composer:
 
     @classmethod
     def for_batch(cls, batch: SendBatch, document: dict[str, Any], chatbot_uri: str) -> Composer:
-        return cls(from_json(document), batch.signature or None,
+        message = from_json(document)
+        wanted = {FallbackPolicy.SMS: FallbackType.SMS,
+                  FallbackPolicy.SMS_CH5: FallbackType.SMS_CH5}.get(batch.fallback)
+        if wanted is not None and message.fallback.type is not wanted:
+            # the batch chose another fallback than the message's (plain SMS ⇄ SMS + CH5)
+            message = replace(message, fallback=replace(message.fallback, type=wanted))
+        return cls(message, batch.signature or None,
                    batch.category is Category.MARKETING, batch.link_base.rstrip("/"),
                    chatbot_uri)
 

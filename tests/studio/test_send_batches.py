@@ -268,9 +268,39 @@ async def test_unknown_after_72h_is_counted_on_the_batch(db: None) -> None:
                     clock=lambda: NOON)
     first = await Delivery.filter(batch_id=made.id).order_by("id").first()
     assert first is not None
+    runtime.use(options())  # no simulated failures
     await deliver_outbox_reports(NOON)  # every report arrives …
     await Delivery.filter(id=first.id).update(status=DeliveryStatus.SENT)  # … but this one
     assert await mark_unknown(NOON + timedelta(hours=71), 72) == 0
     assert await mark_unknown(NOON + timedelta(hours=73), 72) == 1
     counts = (await SendBatch.get(id=made.id)).counts
     assert (counts["unknown"], counts["delivered"], counts["submitted"]) == (1, 39, 40)
+
+
+PLAIN_SMS_DOC: dict[str, Any] = {
+    "version": 2, "kind": "text", "text": "{{name}}您好，双11特惠",
+    "variables": [{"name": "name", "sample": "张三"}],
+    "fallback": {"type": "sms", "text": "{{name}}您好，双11特惠"},
+}
+
+
+async def test_the_batch_fallback_overrides_the_messages(db: None) -> None:
+    ws = await workspace()
+    plain = await batch(ws, doc=PLAIN_SMS_DOC)
+    assert plain.link_days == 0  # nothing carries a link: no personalised links, cookie UV
+    with pytest.raises(FormInvalid) as refused:
+        await batch(ws, doc=PLAIN_SMS_DOC, fallback=FallbackPolicy.VIDEO_SMS)
+    assert "fallback" in refused.value.errors
+    with pytest.raises(FormInvalid) as refused:  # SMS + CH5 link needs the CH5 page
+        await batch(ws, doc=PLAIN_SMS_DOC, fallback=FallbackPolicy.SMS_CH5)
+    assert "fallback" in refused.value.errors
+    ch5 = await batch(ws, doc={**PLAIN_SMS_DOC, "ch5": True}, fallback=FallbackPolicy.SMS_CH5)
+    assert ch5.link_days == 3
+    await import_rows(ch5, csv_rows(PHONES[:10]), gateway=OutboxGateway(options()),
+                      required=("name",), links=True)
+    ch5 = await SendBatch.get(id=ch5.id)
+    await _start(ch5)
+    await run_batch(ch5.id, gateway=OutboxGateway(options()), options=options(),
+                    clock=lambda: NOON)
+    texts = [m.payload["text"] for m in await OutboxMessage.filter(channel=Channel.SMS)]
+    assert texts and all("https://t.example.cn/" in t for t in texts)
