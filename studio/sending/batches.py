@@ -140,6 +140,8 @@ async def _enqueue(batch: SendBatch, *, now: datetime, run_after: datetime | Non
 
 
 def _ready(batch: SendBatch) -> None:
+    """Startable: a draft or scheduled batch whose import left something to send (a batch
+    still importing has no counts yet, so it is refused here too)."""
     if batch.status is not BatchStatus.DRAFT and batch.status is not BatchStatus.SCHEDULED:
         raise Conflict("该批次已开始发送，不能再修改发送时间")
     if not (batch.counts or {}).get("to_send"):
@@ -213,6 +215,9 @@ async def resume(batch: SendBatch, *, now: datetime) -> None:
 async def cancel(batch: SendBatch, *, now: datetime) -> None:
     if batch.status in (BatchStatus.COMPLETED, BatchStatus.CANCELLED):
         raise Conflict("该批次已结束")
+    if batch.import_job_id is not None and await Job.filter(
+            id=batch.import_job_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING]).exists():
+        raise Conflict("号码正在导入，请导入完成后再取消")
     await SendBatch.filter(id=batch.id).update(status=BatchStatus.CANCELLED, finished_at=now)
     await _cancel_job(batch, now)
     await Delivery.filter(batch_id=batch.id, status=DeliveryStatus.QUEUED).update(
