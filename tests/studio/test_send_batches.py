@@ -304,3 +304,19 @@ async def test_the_batch_fallback_overrides_the_messages(db: None) -> None:
                     clock=lambda: NOON)
     texts = [m.payload["text"] for m in await OutboxMessage.filter(channel=Channel.SMS)]
     assert texts and all("https://t.example.cn/" in t for t in texts)
+
+
+async def test_bulk_insert_keeps_a_taken_code(db: None) -> None:
+    """A chunk with a code another link has: the others go in (COPY falls back to
+    INSERT … ON CONFLICT on PostgreSQL), the existing link is untouched."""
+    from studio.sending.importing import _LINK_COLUMNS
+    from studio.sending.sql import insert_many
+
+    ws = await workspace()
+    await ShortLink.create(workspace=ws, code="TAKEN12345", target_url="https://a.example.cn/")
+    rows = [(ws.id, code, "批次", "https://b.example.cn/", None, None, None, "", "{}", False, 0,
+             None, NOON, NOON) for code in ("NEWCODE001", "TAKEN12345", "NEWCODE002")]
+    await insert_many("short_link", _LINK_COLUMNS, rows, conflict="code")
+    targets = dict(await ShortLink.filter(workspace_id=ws.id).values_list("code", "target_url"))
+    assert targets == {"TAKEN12345": "https://a.example.cn/", "NEWCODE001": "https://b.example.cn/",
+                       "NEWCODE002": "https://b.example.cn/"}
