@@ -25,7 +25,7 @@ from typing import Any
 
 from tortoise.connection import get_connection
 
-from h5.tracking import LinkRef
+from h5.tracking import LinkRef, link_row
 
 log = logging.getLogger("h5.lookup")
 
@@ -49,10 +49,19 @@ class LinkInfo:
     variables: dict[str, str] = field(default_factory=dict)
     #: the workspace-free part the visit writer needs, built once
     ref: LinkRef = field(init=False, compare=False)
+    #: the same as a visit row holds it, and the expiry in microseconds (the hot path's)
+    ref_row: tuple[Any, ...] = field(init=False, compare=False)
+    expires_us: int | None = field(init=False, compare=False)
+    location: tuple[bytes, bytes] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         ref = LinkRef(self.id, self.workspace_id, self.message_id, self.batch_id, self.timezone)
         object.__setattr__(self, "ref", ref)
+        object.__setattr__(self, "ref_row", link_row(ref))
+        expires = None if self.expires_at is None else int(self.expires_at.timestamp() * 1e6)
+        object.__setattr__(self, "expires_us", expires)
+        # targets are stored normalised (ASCII): the header is ready to send
+        object.__setattr__(self, "location", (b"location", self.target_url.encode("latin-1")))
 
     @property
     def is_ch5(self) -> bool:
@@ -60,6 +69,9 @@ class LinkInfo:
 
     def is_enabled(self, now: datetime) -> bool:
         return not self.disabled and (self.expires_at is None or self.expires_at > now)
+
+    def is_enabled_us(self, now_us: int) -> bool:
+        return not self.disabled and (self.expires_us is None or self.expires_us > now_us)
 
 
 _SELECT = (

@@ -9,19 +9,19 @@ Starlette handler `handlers.open_link`, which gives the same answers with more w
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
 
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from h5 import handlers
 from h5.handlers import H5State
-from h5.lookup import LinkInfo
-from h5.responses import NO_STORE, visitor_cookie
-from h5.tracking import RawVisit, drop_reason, fallback_visitor_id, local_day, utc_now
-from h5.visitor import Visitor
+from h5.responses import NO_STORE, cookie_header
+from h5.tracking import drop_reason, fallback_visitor_id, local_day_us
+from h5.visitor import read_scope
 from studio.models.visits import VisitType
 
+_LINK = VisitType.LINK.value
 _HEADERS = [(k.encode(), v.encode()) for k, v in NO_STORE.items()] + [(b"content-length", b"0")]
 _EMPTY = {"type": "http.response.body", "body": b"", "more_body": False}
 
@@ -32,29 +32,23 @@ class OpenLink:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         h5: H5State = scope["app"].state.h5
         link = h5.links.cached(scope["path_params"]["code"])
-        now = utc_now()
-        if link is None or link.is_ch5 or not link.is_enabled(now):
+        now = time.time_ns() // 1000
+        if link is None or link.is_ch5 or not link.is_enabled_us(now):
             response = await handlers.open_link(Request(scope, receive))
             await response(scope, receive, send)
             return
-        headers = [*_HEADERS, (b"location", link.target_url.encode("latin-1"))]
+        headers = [*_HEADERS, link.location]
         if drop_reason(scope["method"], scope["query_string"]) is None:
-            cookie = self._track(h5, link, Visitor.from_scope(scope, h5.trusted), now)
-            if cookie:
-                headers.append((b"set-cookie", cookie))
+            ip, agent, referrer, visitor_id = read_scope(scope, h5.trusted)
+            key = ""
+            if not visitor_id:
+                key = fallback_visitor_id(h5.hash_key, ip, agent,
+                                          local_day_us(now, link.timezone))
+                headers.append((b"set-cookie", cookie_header(key, h5.secure_cookies)))
+            h5.writer.add_row((_LINK, now, ip, agent, referrer, visitor_id, key, link.ref_row,
+                               "", ""))
         await send({"type": "http.response.start", "status": 302, "headers": headers})
         await send(_EMPTY)
-
-    @staticmethod
-    def _track(h5: H5State, link: LinkInfo, visitor: Visitor, now: datetime) -> bytes:
-        """Hand the visit to the writer; the visitor cookie to set, if the browser had none."""
-        if visitor.visitor_id:
-            h5.writer.add(RawVisit(VisitType.LINK, now, visitor, link.ref))
-            return b""
-        day = local_day(now, link.timezone)
-        key = fallback_visitor_id(h5.hash_key, visitor.ip, visitor.user_agent, day)
-        h5.writer.add(RawVisit(VisitType.LINK, now, visitor, link.ref, key=key))
-        return visitor_cookie(key, secure=h5.secure_cookies).encode("latin-1")
 
 
 open_link = OpenLink()

@@ -37,5 +37,15 @@ def visitor_cookie(visitor_id: str, *, secure: bool) -> str:
     return value + "; Secure" if secure else value
 
 
+_COOKIE_TAIL = f"; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax".encode()
+_COOKIE_HEAD = f"{COOKIE_NAME}=".encode()
+
+
+def cookie_header(visitor_id: str, secure: bool) -> bytes:
+    """`visitor_cookie` as the raw header value the hot path sends."""
+    value = _COOKIE_HEAD + visitor_id.encode() + _COOKIE_TAIL
+    return value + b"; Secure" if secure else value
+
+
 def set_visitor_cookie(response: Response, visitor_id: str, *, secure: bool) -> None:
     response.headers.append("set-cookie", visitor_cookie(visitor_id, secure=secure))

@@ -22,59 +22,36 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from h5.rollups import build_batch, write_batch
-from h5.tracking import LinkRef, RawVisit
-from h5.visitor import Visitor
-from studio.models.visits import SpoolFile, VisitType
+from h5.tracking import RawVisit, VisitRow, from_row
+from studio.models.visits import SpoolFile
 
 log = logging.getLogger("h5.spool")
 
 FORMAT = 1
 SUFFIX = ".visits.json"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICRO = timedelta(microseconds=1)
 
 
-def _row(visit: RawVisit) -> list[Any]:
-    v, link = visit.visitor, visit.link
-    ref = None if link is None else [
-        link.link_id, link.workspace_id, link.message_id, link.batch_id, link.timezone]
-    return [visit.type.value, (visit.at - _EPOCH) // _MICRO, v.ip, v.user_agent, v.referrer,
-            v.visitor_id, visit.key, ref, visit.button_id, visit.code]
-
-
-def _visit(row: list[Any]) -> RawVisit:
-    kind, at, ip, agent, referrer, visitor_id, key, ref, button_id, code = row
-    return RawVisit(
-        type=VisitType(kind), at=_EPOCH + timedelta(microseconds=int(at)),
-        visitor=Visitor(str(ip), str(agent), str(referrer), str(visitor_id)),
-        link=None if ref is None else LinkRef(int(ref[0]), int(ref[1]), ref[2], ref[3],
-                                              str(ref[4])),
-        button_id=str(button_id), code=str(code), key=str(key))
-
-
-def encode(visits: Iterable[RawVisit]) -> bytes:
-    body = {"format": FORMAT, "visits": [_row(v) for v in visits]}
+def encode(rows: list[VisitRow]) -> bytes:
+    body = {"format": FORMAT, "visits": rows}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def decode(data: bytes) -> list[RawVisit]:
     """The visits of one spool file; ValueError when it is not one."""
-    try:
-        body = json.loads(data)
-        if body.get("format") != FORMAT:
-            raise ValueError(f"unknown spool format {body.get('format')!r}")
-        return [_visit(row) for row in body["visits"]]
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"not a spool file: {exc}") from exc
+    body = json.loads(data)
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise ValueError("not a spool file of this version")
+    visits = body.get("visits")
+    if not isinstance(visits, list):
+        raise ValueError("not a spool file: no visits")
+    return [from_row(row) for row in visits]
 
 
 class SpoolSink:
@@ -86,17 +63,17 @@ class SpoolSink:
         self._tmp.mkdir(parents=True, exist_ok=True)
         self._seq = 0
 
-    def write(self, visits: list[RawVisit]) -> Path:
+    def write(self, rows: list[VisitRow]) -> Path:
         self._seq += 1
         name = f"{time.time_ns():020d}-{os.getpid()}-{self._seq:06d}{SUFFIX}"
         tmp = self._tmp / name
-        tmp.write_bytes(encode(visits))
+        tmp.write_bytes(encode(rows))
         final = self.directory / name
         os.replace(tmp, final)
         return final
 
-    async def __call__(self, visits: list[RawVisit]) -> None:
-        self.write(visits)
+    async def __call__(self, rows: list[VisitRow]) -> None:
+        self.write(rows)
 
 
 class SpoolIngester:

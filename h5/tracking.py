@@ -15,10 +15,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from h5.visitor import Visitor
@@ -96,11 +98,34 @@ def _zone(name: str) -> ZoneInfo:
     return zone
 
 
+_DAYS: dict[str, tuple[int, int, int]] = {}
+
+
+def local_day_us(at_us: int, tz: str) -> int:
+    """`local_day` of an instant in microseconds since the epoch; the current local day's
+    bounds are kept per zone, so on the request path this is a comparison, not a conversion."""
+    known = _DAYS.get(tz)
+    if known is not None and known[0] <= at_us < known[1]:
+        return known[2]
+    zone = _zone(tz)
+    local = datetime.fromtimestamp(at_us // 1_000_000, UTC).astimezone(zone)
+    start = datetime(local.year, local.month, local.day, tzinfo=zone)
+    end = start + timedelta(days=1)
+    day = local.year * 10000 + local.month * 100 + local.day
+    _DAYS[tz] = (int(start.timestamp()) * 1_000_000, int(end.timestamp()) * 1_000_000, day)
+    return day
+
+
+@lru_cache(maxsize=8)
+def _visitor_hasher(key: str) -> Any:
+    return hashlib.blake2b(key=_key(key), digest_size=16, person=b"visitor")
+
+
 def fallback_visitor_id(key: str, ip: str, user_agent: str, day: int) -> str:
     """The visitor id of a browser that sent no cookie: keyed hash of IP, user agent, day."""
-    data = f"{ip}\n{user_agent}\n{day}".encode()
-    digest = hashlib.blake2b(data, key=_key(key), digest_size=16, person=b"visitor").digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    hasher = _visitor_hasher(key).copy()
+    hasher.update(f"{ip}\n{user_agent}\n{day}".encode())
+    return base64.urlsafe_b64encode(hasher.digest()).decode().rstrip("=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +172,42 @@ class RawVisit:
     @classmethod
     def for_unknown_code(cls, code: str, visitor: Visitor, now: datetime) -> RawVisit:
         return cls(VisitType.ORPHAN, now, visitor, None, code=code[:64])
+
+
+#: A visit as the request path records it, flat, so it is cheap to build, to buffer and to
+#: spool: (type, microseconds since the epoch UTC, ip, user agent, referrer, visitor cookie,
+#: visitor key, link (link id, workspace id, message id, batch id, time zone) or None,
+#: button id, unknown code). `RawVisit` is the same visit as a value for the writer.
+VisitRow = tuple[str, int, str, str, str, str, str, "tuple[Any, ...] | None", str, str]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def link_row(link: LinkRef) -> tuple[Any, ...]:
+    return (link.link_id, link.workspace_id, link.message_id, link.batch_id, link.timezone)
+
+
+def to_row(visit: RawVisit) -> VisitRow:
+    v, link = visit.visitor, visit.link
+    return (visit.type.value, (visit.at - _EPOCH) // _MICRO, v.ip, v.user_agent, v.referrer,
+            v.visitor_id, visit.key, None if link is None else link_row(link), visit.button_id,
+            visit.code)
+
+
+def from_row(row: Sequence[Any]) -> RawVisit:
+    """The visit of a row (from the buffer or a spool file); ValueError when it is not one."""
+    try:
+        kind, at, ip, agent, referrer, visitor_id, key, ref, button_id, code = row
+        link = None if ref is None else LinkRef(
+            int(ref[0]), int(ref[1]), None if ref[2] is None else int(ref[2]),
+            None if ref[3] is None else int(ref[3]), str(ref[4]))
+        return RawVisit(
+            type=VisitType(kind), at=_EPOCH + timedelta(microseconds=int(at)),
+            visitor=Visitor(str(ip), str(agent), str(referrer), str(visitor_id)), link=link,
+            button_id=str(button_id), code=str(code), key=str(key))
+    except (TypeError, IndexError, KeyError) as exc:
+        raise ValueError(f"not a visit: {exc}") from exc
 
 
 def visitor_key(raw: RawVisit, hash_key: str, day: int) -> str:

@@ -132,6 +132,24 @@ def cookie_value(header: str) -> str:
     return ""
 
 
+def read_scope(scope: Scope, trusted: TrustedProxies) -> tuple[str, str, str, str]:
+    """(ip, user agent, referrer, visitor cookie) in one pass over the raw ASGI headers."""
+    user_agent = forwarded = visitor_id = referrer = ""
+    for name, value in scope["headers"]:
+        if name == b"user-agent":
+            user_agent = value[:MAX_USER_AGENT].decode("latin-1")
+        elif name == b"x-forwarded-for":
+            hops = value.decode("latin-1")
+            forwarded = f"{forwarded},{hops}" if forwarded else hops
+        elif name == b"cookie":
+            visitor_id = cookie_value(value.decode("latin-1")) or visitor_id
+        elif name == b"referer":
+            referrer = value[:MAX_REFERRER].decode("latin-1")
+    client = scope.get("client")
+    return client_ip(client[0] if client else "", forwarded, trusted), user_agent, referrer, \
+        visitor_id
+
+
 @dataclass(frozen=True, slots=True)
 class Visitor:
     ip: str
@@ -142,21 +160,7 @@ class Visitor:
 
     @classmethod
     def from_scope(cls, scope: Scope, trusted: TrustedProxies) -> Visitor:
-        """One pass over the raw ASGI headers (this runs on every open of a link)."""
-        user_agent = forwarded = visitor_id = referrer = ""
-        for name, value in scope["headers"]:
-            if name == b"user-agent":
-                user_agent = value[:MAX_USER_AGENT].decode("latin-1")
-            elif name == b"x-forwarded-for":
-                hops = value.decode("latin-1")
-                forwarded = f"{forwarded},{hops}" if forwarded else hops
-            elif name == b"cookie":
-                visitor_id = cookie_value(value.decode("latin-1")) or visitor_id
-            elif name == b"referer":
-                referrer = value[:MAX_REFERRER].decode("latin-1")
-        client = scope.get("client")
-        peer = client[0] if client else ""
-        return cls(client_ip(peer, forwarded, trusted), user_agent, referrer, visitor_id)
+        return cls(*read_scope(scope, trusted))
 
     @classmethod
     def from_request(cls, request: Request, trusted: TrustedProxies) -> Visitor:

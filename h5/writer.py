@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from tortoise.transactions import in_transaction
 
 from h5.rollups import build_batch, write_batch
-from h5.tracking import RawVisit
+from h5.tracking import RawVisit, VisitRow, from_row, to_row
 from h5.useragent import parse_agent
 from studio.settings import TrackingOptions
 
@@ -28,12 +28,12 @@ log = logging.getLogger("h5.writer")
 MAX_BATCH = 5000
 
 
-Sink = Callable[[list[RawVisit]], Awaitable[None]]
+Sink = Callable[[list[VisitRow]], Awaitable[None]]
 
 
-async def write_visits(visits: list[RawVisit], hash_key: str) -> None:
+async def write_visits(rows: list[VisitRow], hash_key: str) -> None:
     """Parse and roll up a batch of visits and write it in one transaction."""
-    batch = build_batch(visits, hash_key)
+    batch = build_batch(map(from_row, rows), hash_key)
     async with in_transaction() as conn:
         await write_batch(conn, batch)
 
@@ -47,7 +47,7 @@ class VisitWriter:
     ) -> None:
         self._options = options
         self._sink: Sink = sink or functools.partial(write_visits, hash_key=hash_key)
-        self._buffer: list[RawVisit] = []
+        self._buffer: list[VisitRow] = []
         self._wake = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -56,9 +56,12 @@ class VisitWriter:
         self.failures = 0
 
     def add(self, visit: RawVisit) -> None:
+        self.add_row(to_row(visit))
+
+    def add_row(self, row: VisitRow) -> None:
         """Called on the request path: O(1), never awaits, never touches the database."""
         buffer = self._buffer
-        buffer.append(visit)
+        buffer.append(row)
         if len(buffer) >= self._options.flush_size:
             self._wake.set()
         if len(buffer) > self._options.max_buffer:

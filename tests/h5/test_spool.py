@@ -15,7 +15,7 @@ import pytest
 
 from h5.app import create_h5_app
 from h5.spool import SUFFIX, SpoolIngester, SpoolSink, decode, encode
-from h5.tracking import LinkRef, RawVisit
+from h5.tracking import LinkRef, RawVisit, to_row
 from h5.visitor import Visitor
 from studio.models.links import ShortLink
 from studio.models.visits import SpoolFile, UniqueVisitor, Visit, VisitHourly, VisitType
@@ -41,7 +41,7 @@ def test_a_visit_survives_the_file_unchanged() -> None:
                  button_id="b1"),
         RawVisit(VisitType.ORPHAN, at, Visitor("", "", "", ""), None, code="zz9"),
     ]
-    assert decode(encode(visits)) == visits
+    assert decode(encode([to_row(v) for v in visits])) == visits
 
 
 @pytest.mark.parametrize("data", [b"", b"{", b"[]", b'{"format": 99, "visits": []}',
@@ -96,8 +96,9 @@ async def test_a_damaged_file_is_set_aside(db: None, settings: Settings, tmp_pat
     spool = tmp_path / "spool"
     sink = SpoolSink(spool)
     (spool / f"00000000000000000001-1-000001{SUFFIX}").write_bytes(b"not json")
-    good = sink.write([RawVisit(VisitType.ORPHAN, datetime.now(UTC),
-                                Visitor("192.0.2.7", ANDROID_CHROME, "", ""), code="nope")])
+    good = sink.write([to_row(RawVisit(VisitType.ORPHAN, datetime.now(UTC),
+                                       Visitor("192.0.2.7", ANDROID_CHROME, "", ""),
+                                       code="nope"))])
     ingester = SpoolIngester(spool, settings.ip_hash_key)
     assert await ingester.ingest() == 1
     assert not good.exists()
@@ -115,8 +116,9 @@ async def test_studio_h5_writer_command_drains_the_spool(
     ref = LinkRef(link.id, link.workspace_id, None, None, "Asia/Shanghai")
     sink = SpoolSink(spool)
     for n in range(3):
-        sink.write([RawVisit(VisitType.LINK, at, Visitor(f"192.0.2.{i}", ANDROID_CHROME, "", ""),
-                             ref) for i in range(1, 11 + n)])
+        sink.write([to_row(RawVisit(VisitType.LINK, at,
+                                    Visitor(f"192.0.2.{i}", ANDROID_CHROME, "", ""), ref))
+                    for i in range(1, 11 + n)])
     env = {**os.environ, "STUDIO_DATA_DIR": str(settings.data_dir),
            "DATABASE_URL": settings.database_url, "H5_SPOOL_DIR": str(spool),
            "H5_WRITER_NICE": "0", "PYTHONPATH": str(ROOT)}

@@ -84,3 +84,20 @@ def test_the_ipv4_fast_path_agrees_with_ipaddress(text: str) -> None:
         trusted = any(address.version == n.version and address in n for n in PROXIES.networks)
         expected = (str(address), trusted)
     assert PROXIES.hop(text) == expected
+
+
+@pytest.mark.parametrize("tz", ["Asia/Shanghai", "America/New_York", "Europe/London", "UTC"])
+def test_the_cached_local_day_agrees_with_the_conversion(tz: str) -> None:
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from h5.tracking import local_day, local_day_us
+
+    rng = random.Random(tz)
+    start = datetime(2026, 3, 1, tzinfo=UTC)  # across a DST change in the zones that have one
+    instants = sorted(start + timedelta(seconds=rng.randrange(90 * 86400)) for _ in range(3000))
+    instants += [datetime(2026, 11, 24, 16, 0, tzinfo=UTC) + timedelta(microseconds=d)
+                 for d in (-1, 0, 1)]  # Shanghai midnight, to the microsecond
+    for at in instants:
+        at_us = (at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
+        assert local_day_us(at_us, tz) == local_day(at, tz), at
