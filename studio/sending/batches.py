@@ -114,6 +114,12 @@ async def _create_template_batch(
     )
 
 
+def _samples(document: dict[str, object] | None) -> dict[str, str]:
+    declared = (document or {}).get("variables") or []
+    return {str(v["name"]): str(v.get("sample") or "") for v in declared  # type: ignore[union-attr]
+            if isinstance(v, dict) and v.get("name")}
+
+
 def _message_fallback(document: dict[str, object]) -> FallbackPolicy:
     fallback = document.get("fallback") or {}
     kind = fallback.get("type", "none") if isinstance(fallback, dict) else "none"
@@ -225,7 +231,9 @@ async def cancel(batch: SendBatch, *, now: datetime) -> None:
     await refresh_counts(batch.id)
 
 
-async def add_test_numbers(batch: SendBatch, text: str, *, attempt: int) -> list[Delivery]:
+async def add_test_numbers(
+    batch: SendBatch, text: str, *, attempt: int, link_base: str = ""
+) -> list[Delivery]:
     """Test deliveries (试发) to at most 5 typed numbers, sent through the same path, with
     the first recipient's variables; their links stay outside the batch's counts."""
     from studio.sending.carriers import carrier_of
@@ -236,12 +244,16 @@ async def add_test_numbers(batch: SendBatch, text: str, *, attempt: int) -> list
         raise FormInvalid({"test_numbers": f"号码无效：{parsed.invalid[0].raw}"})
     if not parsed.recipients or len(parsed.recipients) > MAX_TEST_NUMBERS:
         raise FormInvalid({"test_numbers": f"请输入 1–{MAX_TEST_NUMBERS} 个手机号码"})
+    if link_base and not batch.link_base:  # a draft: its links' address is not fixed yet
+        batch.link_base = link_base
+        await batch.save(update_fields=["link_base", "updated_at"])
     sample = await Delivery.filter(batch_id=batch.id, is_test=False).order_by("line").first()
-    variables = dict(sample.variables) if sample else {}
     document = None
     if batch.kind is BatchKind.RCS:
         version = await MessageVersion.get(id=batch.message_version_id)  # type: ignore[attr-defined]
         document = version.document
+    # the first recipient's values, the message's sample values where it has none
+    variables = {**_samples(document), **(dict(sample.variables) if sample else {})}
     targets = content.link_targets(batch, document)
     uids = [str(uuid.uuid4()) for _ in parsed.recipients]
     encoded = json.dumps(variables, ensure_ascii=False)

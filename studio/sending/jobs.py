@@ -65,11 +65,13 @@ async def import_job(job: JobContext) -> None:
     payload = job.payload
     batch = await SendBatch.get(id=int(payload["batch_id"]))
     required, targets = await import_plan(batch)
-    path = Path(str(payload.get("path", "")))
+    path = Path(str(payload["path"])) if payload.get("path") else None
     try:
         if payload.get("typed"):
             rows = typed_rows([str(t) for t in payload["typed"]])
         else:
+            if path is None:
+                raise JobFailed("没有可导入的号码文件，请重新上传")
             rows = list(rows_from_file(path.read_bytes(), str(payload.get("filename", "")),
                                        encoding=str(payload.get("encoding", ""))))
     except ImportRefused as exc:
@@ -84,7 +86,8 @@ async def import_job(job: JobContext) -> None:
         raise JobFailed(exc.message) from None
     finally:
         await gateway.aclose()
-    path.unlink(missing_ok=True)
+    if path is not None:  # typed numbers have no file to remove
+        path.unlink(missing_ok=True)
 
 
 @job_handler(SEND_JOB)

@@ -180,6 +180,19 @@ async def batch_page(
         "can_cancel": batch.status not in (BatchStatus.COMPLETED, BatchStatus.CANCELLED),
         "rejected": await RejectedRow.filter(batch_id=batch.id).count(),
         "carriers": await carrier_rows(batch),
+        **await test_rows(batch),
+    }
+
+
+async def test_rows(batch: SendBatch) -> dict[str, Any]:
+    """The latest test sends (试发) with their state; `testing` while one awaits its report,
+    so the status fragment keeps polling until the marketer sees the outcome."""
+    rows = await Delivery.filter(batch_id=batch.id, is_test=True).order_by("-id").limit(10)
+    waiting = {"queued", "submitting", "sent"}
+    return {
+        "tests": [RecipientRow(d.id, mask_phone(d.phone), d.status.label_zh, d.status.value,
+                               channel_zh(d.channel), explain(d), 0, 0, True) for d in rows],
+        "testing": any(d.status.value in waiting for d in rows),
     }
 
 

@@ -189,7 +189,7 @@ async def send_action(request: Request, ctx: Ctx) -> Response:
             await batches.cancel(batch, now=now)
         elif action == "test":
             await batches.add_test_numbers(batch, values.get("test_numbers", ""),
-                                           attempt=int(now.timestamp()))
+                                           attempt=int(now.timestamp()), link_base=base)
             await queue.enqueue(jobs.TEST_JOB, {"batch_id": batch.id}, now=now,
                                 workspace_id=ctx.workspace_id)
         else:

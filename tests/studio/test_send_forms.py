@@ -162,3 +162,41 @@ async def test_retention_purges_numbers_and_visits_but_keeps_the_numbers(db: Non
     assert after_batch.status is BatchStatus.COMPLETED
     after = (await batch_numbers(ws.id, [after_batch]))[made.id]
     assert after == before  # PV, UV, IP and counts come from rollups and counters
+
+
+async def test_a_refused_file_and_the_test_send_results_show_on_the_batch_page(
+    owner_client: httpx.AsyncClient, app: Starlette
+) -> None:
+    runtime.use(options())
+    ws = await _owner_ws()
+    version = await approved_version(ws)
+    sig = await approved_signature(ws)
+    token = await csrf_of(owner_client, "/sending/new")
+    form = {"name": "双11", "source": f"m:{version.id}", "link_days": "3",
+            "signature": str(sig.id)}
+    bad = await owner_client.post(f"/sending/new?csrf_token={token}", data=form, files={
+        "file": ("名单.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "x")})
+    while await app.state.runner.run_once():
+        pass
+    page = _soup(await owner_client.get(bad.headers["location"]))
+    failed = page.select_one(".job-failed .job-message")
+    assert failed is not None and ".xlsx" in failed.get_text()
+
+    good = await owner_client.post(f"/sending/new?csrf_token={token}",
+                                   data={**form, "typed": "13800138000 13900139000"})
+    url = good.headers["location"]
+    while await app.state.runner.run_once():
+        pass
+    await owner_client.post(url + "/test", data={"csrf_token": token,
+                                                 "test_numbers": "13700137000"})
+    waiting = _soup(await owner_client.get(url, headers={"HX-Request": "true"}))
+    assert waiting.select_one("#send-status[hx-trigger]") is not None  # polls for the result
+    while await app.state.runner.run_once():
+        pass
+    from studio.sending.jobs import deliver_outbox_reports
+
+    await deliver_outbox_reports(datetime.now(UTC) + timedelta(minutes=1))
+    done = _soup(await owner_client.get(url, headers={"HX-Request": "true"}))
+    cells = [td.get_text(strip=True) for td in done.select(".test-sends td")]
+    assert cells[:2] == ["137****7000", "发送成功"]
+    assert done.select_one("#send-status[hx-trigger]") is None  # a draft: polling stops
