@@ -24,6 +24,7 @@ from studio.models.sending import (
 
 #: replies that unsubscribe (compared after NFKC and case folding: ｔｄ, Td, 退订 …)
 OPT_OUT_WORDS = frozenset({"r", "td", "退订"})
+_AROUND = " \t\r\n.,!?;:。，！？；：、~…\"'“”‘’"
 _REPORTABLE = (DeliveryStatus.SUBMITTING, DeliveryStatus.SENT, DeliveryStatus.UNKNOWN)
 #: message ids per UPDATE … WHERE message_uid IN (…)
 _IDS_PER_UPDATE = 500
@@ -71,7 +72,10 @@ async def apply_reports(
 
 
 def is_opt_out(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).casefold().strip() in OPT_OUT_WORDS
+    """R / TD / 退订 as the whole reply, in any case or width, with stray spaces or
+    punctuation around it (“ＴＤ”, “td。”, “ 退订! ”); not a longer sentence."""
+    word = unicodedata.normalize("NFKC", text).casefold().strip(_AROUND)
+    return word in OPT_OUT_WORDS
 
 
 @dataclass(frozen=True)

@@ -320,3 +320,13 @@ async def test_bulk_insert_keeps_a_taken_code(db: None) -> None:
     targets = dict(await ShortLink.filter(workspace_id=ws.id).values_list("code", "target_url"))
     assert targets == {"TAKEN12345": "https://a.example.cn/", "NEWCODE001": "https://b.example.cn/",
                        "NEWCODE002": "https://b.example.cn/"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("R", True), ("r", True), ("ＴＤ", True), ("Td", True), (" 退订 ", True), ("退订。", True),
+    ("td!", True), ("ｒ", True), ("退订吧我不要了", False), ("TD12", False), ("", False),
+    ("好的", False)])
+def test_opt_out_words(text: str, expected: bool) -> None:
+    from studio.sending.reports import is_opt_out
+
+    assert is_opt_out(text) is expected
