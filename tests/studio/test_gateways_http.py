@@ -110,3 +110,25 @@ async def test_exactly_once_through_the_carrier(db: None, crash_after: int) -> N
         rcs = [b for b in carrier.received.values() if "messageList" in b]
         assert len(rcs) == 6 and all(b["messageId"] in carrier.received for b in rcs)
         await gateway.aclose()
+
+
+async def test_template_sms_and_video_sms_bodies() -> None:
+    """A template SMS carries the carrier's template id; a video SMS goes by the carrier's
+    video template id with the recipient's values, never as text."""
+    async with running_carrier(Carrier()) as carrier:
+        gateway = _gateway(carrier)
+        try:
+            sms = Outgoing(1, "t-1", "13800138000", Channel.SMS,
+                           {"text": "【示例】王先生您好", "template_id": "M001"})
+            video = Outgoing(1, "v-1", "13000130000", Channel.VIDEO_SMS,
+                             {"video_template_id": "U88123", "title": "王先生的双11",
+                              "params": {"name": "王先生"}})
+            assert (await gateway.send(sms, now=NOW)).accepted
+            assert (await gateway.send(video, now=NOW)).accepted
+        finally:
+            await gateway.aclose()
+    assert carrier.received["t-1"]["templateId"] == "M001"
+    assert carrier.received["t-1"]["smsContent"] == "【示例】王先生您好"
+    body = carrier.received["v-1"]
+    assert (body["videoTemplateId"], body["params"]) == ("U88123", {"name": "王先生"})
+    assert body["destinationAddress"] == ["tel:+8613000130000"] and "smsContent" not in body
