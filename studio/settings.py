@@ -55,8 +55,9 @@ class TrackingOptions:
     #: when set, the standalone h5 app spools visits to files here and `studio h5-writer`
     #: writes them to the database (h5/spool.py); empty: each process writes its own
     spool_dir: str = ""
-    #: CPU niceness `studio h5-writer` takes, so the edge answers first under a burst
-    writer_nice: int = 10
+    #: CPU niceness `studio h5-writer` takes: it uses what the edge leaves, so under a burst
+    #: the edge answers first and the writer catches up after
+    writer_nice: int = 19
 
     @classmethod
     def from_env(cls, env: Config) -> TrackingOptions:
@@ -68,7 +69,7 @@ class TrackingOptions:
             not_found_per_minute=env("H5_NOT_FOUND_PER_MINUTE", cast=int, default=30),
             raw_visit_days=max(0, env("VISIT_RETENTION_DAYS", cast=int, default=400)),
             spool_dir=env("H5_SPOOL_DIR", default=""),
-            writer_nice=env("H5_WRITER_NICE", cast=int, default=10),
+            writer_nice=env("H5_WRITER_NICE", cast=int, default=19),
         )
 
 
