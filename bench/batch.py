@@ -32,12 +32,18 @@ if str(ROOT) not in sys.path:
 from studio.db import close_db, init_db  # noqa: E402
 from studio.gateways.outbox import OutboxGateway  # noqa: E402
 from studio.models.accounts import Workspace  # noqa: E402
+from studio.models.links import ShortLink  # noqa: E402
 from studio.models.messages import Message, MessageVersion, ReviewStatus  # noqa: E402
-from studio.models.sending import Category, SendBatch  # noqa: E402
-from studio.models.templates import Signature  # noqa: E402
+from studio.models.sending import (  # noqa: E402
+    BatchKind,  # noqa: E402
+    Category,
+    SendBatch,
+)
+from studio.models.templates import Signature, SmsKind, SmsTemplate  # noqa: E402
 from studio.sending import batches  # noqa: E402
 from studio.sending.batches import BatchSpec, create_batch  # noqa: E402
 from studio.sending.importing import import_rows  # noqa: E402
+from studio.sending.jobs import import_plan  # noqa: E402
 from studio.sending.sender import run_batch  # noqa: E402
 from studio.sending.sources import rows_from_file  # noqa: E402
 from studio.sending.sql import insert_many  # noqa: E402
@@ -126,6 +132,23 @@ async def new_batch(ws: Workspace, version: MessageVersion, name: str) -> SendBa
     return made
 
 
+async def template_batch(ws: Workspace, signature: Signature) -> SendBatch:
+    """A batch of an approved text SMS template with a short link (carrier split, no 5G
+    capability question, one personalised link per recipient)."""
+    await ShortLink.create(workspace=ws, code="Bench1", target_url="https://shop.example.cn/")
+    text = "{{name}}您好，{{city}}门店双11特惠 https://t.example.cn/Bench1 拒收请回复R"
+    snap = {"version": 1, "name": "双11短信", "kind": "marketing", "signature_id": signature.id,
+            "signature": signature.text, "text": text,
+            "variables": [{"name": "name", "sample": "张三"}, {"name": "city", "sample": "北京"}]}
+    row = await SmsTemplate.create(workspace=ws, name="双11短信", kind=SmsKind.MARKETING,
+                                   signature=signature, text=text, approved=snap,
+                                   approved_version=1, status=ReviewStatus.APPROVED)
+    spec = BatchSpec(name="sms", kind=BatchKind.SMS, template_id=row.id, link_days=3)
+    made = await create_batch(ws.id, None, spec, now=NOON)
+    made.link_base = "https://t.example.cn"
+    return made
+
+
 async def timed_import(label: str, data: bytes, filename: str, batch: SendBatch,
                        options: SendingOptions) -> float:
     marks: list[tuple[float, str]] = []
@@ -135,8 +158,9 @@ async def timed_import(label: str, data: bytes, filename: str, batch: SendBatch,
 
     start = time.perf_counter()
     rows = rows_from_file(data, filename)
+    required, targets = await import_plan(batch)
     result = await import_rows(batch, rows, gateway=OutboxGateway(options),
-                               required=("name",), links=True, progress=progress)
+                               required=required, links=targets, progress=progress)
     total = time.perf_counter() - start
     n = result.total
     print(f"\n{label}: {n} rows, {len(result.recipients)} ready, {result.duplicates} duplicates, "
@@ -177,7 +201,8 @@ async def main(argv: list[str]) -> int:
               f"{os.cpu_count()} CPUs")
         options = SendingOptions(outbox_report_seconds=0, rate_per_second=0)
         ws = await Workspace.create(name="bench")
-        await Signature.create(workspace=ws, text="示例科技", status=ReviewStatus.APPROVED)
+        signature = await Signature.create(workspace=ws, text="示例科技",
+                                           status=ReviewStatus.APPROVED)
         message = await Message.create(workspace=ws, name="双11", kind="text",
                                        approved_version=1)
         version = await MessageVersion.create(workspace=ws, message=message, number=1,
@@ -189,6 +214,8 @@ async def main(argv: list[str]) -> int:
               f"{'met' if total <= 10 else 'MISSED'}")
         xlsx_batch = await new_batch(ws, version, "xlsx")
         await timed_import("xlsx", data_xlsx, "list.xlsx", xlsx_batch, options)
+        sms_batch = await template_batch(ws, signature)
+        await timed_import("csv, text SMS template", data_csv, "list.csv", sms_batch, options)
 
         send_batch = await new_batch(ws, version, "send")
         await import_rows(send_batch, rows[: args.send + 1], gateway=OutboxGateway(options),
