@@ -162,8 +162,16 @@ async def _expire_links(batch: SendBatch, start: datetime) -> None:
             expires_at=start + timedelta(days=batch.link_days))
 
 
+async def _signature_still_usable(batch: SendBatch) -> None:
+    """A signature withdrawn after the batch was made may not be sent under."""
+    if batch.signature and not await content.signature_usable(
+            batch.workspace_id, batch.signature):  # type: ignore[attr-defined]
+        raise FormInvalid({"recipients": f"签名【{batch.signature}】已注销或未审核通过，不能发送"})
+
+
 async def start_now(batch: SendBatch, *, now: datetime, link_base: str) -> None:
     _ready(batch)
+    await _signature_still_usable(batch)
     await _cancel_job(batch, now)
     batch.status = BatchStatus.SENDING
     batch.started_at = now
@@ -177,6 +185,7 @@ async def schedule(
     batch: SendBatch, at: datetime, *, now: datetime, options: SendingOptions, link_base: str
 ) -> None:
     _ready(batch)
+    await _signature_still_usable(batch)
     if at < now + timedelta(minutes=options.min_schedule_minutes):
         minutes = options.min_schedule_minutes
         raise FormInvalid({"scheduled_at": f"定时发送时间至少需晚于当前 {minutes} 分钟"})

@@ -219,3 +219,19 @@ async def test_test_send_of_a_template_batch(db: None) -> None:
     assert link.batch_id is None  # test opens stay out of the batch's numbers
     skipped = await Delivery.get(batch_id=made.id, phone=PHONES[2])
     assert (skipped.status, skipped.skip_reason) == (DeliveryStatus.SKIPPED, "carrier")
+
+
+async def test_a_withdrawn_signature_stops_the_start(db: None) -> None:
+    ws = await workspace()
+    await _short_link(ws)
+    template = await sms_template(ws)
+    made = await create_batch(ws.id, None, BatchSpec(
+        "双11", kind=BatchKind.SMS, template_id=template.id, link_days=1), now=NOON)
+    required, targets = await import_plan(made)
+    await import_rows(made, [["手机号", "name"], [PHONES[0], "王先生"]],
+                      gateway=OutboxGateway(options()), required=required, links=targets)
+    made = await SendBatch.get(id=made.id)
+    await Signature.filter(workspace_id=ws.id).update(withdrawn_at=NOON)
+    with pytest.raises(FormInvalid) as refused:
+        await batches.start_now(made, now=NOON, link_base="https://t.example.cn")
+    assert "已注销" in refused.value.errors["recipients"]
