@@ -38,7 +38,9 @@ ON_DEMAND = {
     AssetKind.IMAGE: ("thumbnail", "rcs_image", "ch5_image", "ch5_image_2x"),
     AssetKind.VIDEO: ("thumbnail", "ch5_poster", "rcs_video", "ch5_video", "video_sms",
                       "rcs_audio"),
-    AssetKind.AUDIO: ("rcs_audio",),
+    #: video_sms_audio: the MP3 a video SMS audio frame needs (for audio uploaded before it
+    #: was made by default, or after its rendition was removed)
+    AssetKind.AUDIO: ("rcs_audio", "video_sms_audio"),
 }
 
 

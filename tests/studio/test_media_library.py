@@ -20,7 +20,13 @@ from studio.models.accounts import Workspace
 from studio.models.media import AssetUse, MediaAsset, Rendition, RenditionImmutable
 from studio.settings import Settings
 from tests.conftest import csrf_of
-from tests.studio.test_media_upload import png_bytes, run_jobs, uploaded_ready
+from tests.studio.test_media_upload import (  # noqa: F401 (media_src, wav are fixtures)
+    media_src,
+    png_bytes,
+    run_jobs,
+    uploaded_ready,
+    wav,
+)
 
 
 def soup(response: httpx.Response) -> BeautifulSoup:
@@ -168,3 +174,23 @@ async def test_picker_and_rendition_on_demand(
                         "--out", str(tmp_path / "out")]) == 0
     assert studio_main(["media", "fit", str(tmp_path / "missing"), "--profile", "thumbnail",
                         "--out", str(tmp_path / "x")]) == 1
+
+
+async def test_video_sms_audio_on_demand(
+    owner_client: httpx.AsyncClient, wav: bytes  # noqa: F811
+) -> None:
+    """An audio asset without its MP3 for video SMS frames (uploaded before that rendition
+    was made by default) can ask for it on the detail page."""
+    asset = await uploaded_ready(owner_client, "提示音.wav", wav)
+    await Rendition.filter(asset_id=asset.id, profile="video_sms_audio").delete()
+    detail = soup(await owner_client.get(f"/media/{asset.id}"))
+    offered = [o["value"] for o in detail.select("#make-profile option")]
+    assert offered == ["rcs_audio", "video_sms_audio"]
+
+    token = await csrf_of(owner_client, "/media")
+    made = await owner_client.post(f"/media/{asset.id}/renditions",
+                                   data={"profile": "video_sms_audio", "csrf_token": token})
+    assert made.status_code == 202 and soup(made).select_one(".job")
+    assert await run_jobs() == 1
+    row = await Rendition.get(asset_id=asset.id, profile="video_sms_audio")
+    assert row.format == "mp3" and 0 < row.size <= 500_000
