@@ -142,3 +142,12 @@ def test_cell_text() -> None:
     assert cell_text(13800138000.0) == "13800138000"
     assert cell_text(1.5) == "1.5"
     assert cell_text(None) == ""
+
+
+def test_a_real_file_of_100001_rows_is_refused() -> None:
+    lines = ["手机号,name"] + [f"1{3 + i % 7}{i:09d},客户" for i in range(100_001)]
+    data = "\n".join(lines).encode("gbk")
+    with pytest.raises(ImportRefused, match="100000"):
+        parse_rows(rows_from_file(data, "名单.csv"))
+    exact = "\n".join(lines[:-1]).encode("gbk")
+    assert parse_rows(rows_from_file(exact, "名单.csv")).total == 100_000
