@@ -76,7 +76,7 @@ async def send_new(request: Request, ctx: Ctx) -> Response:
     _use_options(request)
     if request.method == "GET":
         return render(request, "studio/send_new.html", await _new_context(ctx))
-    async with request.form(max_files=1, max_fields=50) as form:
+    async with request.form(max_files=1, max_fields=150) as form:  # 100 typed fields
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("file")
         data = await _read_upload(upload) if isinstance(upload, UploadFile) else b""
