@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
 from studio import i18n
@@ -23,6 +25,18 @@ def _localtime(
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)
 
 
+def translate(message: str, **variables: Any) -> Markup:
+    """`_()` in templates: the translation, escaped; `%(name)s` placeholders filled (and
+    escaped) only when variables are given, so a '%' in run-time text is just a '%'."""
+    text = escape(i18n.gettext(message))
+    return text % variables if variables else text
+
+
+def translate_plural(singular: str, plural: str, num: int, **variables: Any) -> Markup:
+    variables.setdefault("num", num)
+    return escape(i18n.ngettext(singular, plural, num)) % variables
+
+
 def make_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -34,6 +48,10 @@ def make_environment() -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
+    # jinja2's newstyle _() marks every translation safe and always %-formats it: fine for a
+    # literal msgid, unsafe for _(value) on run-time text (a form error or notice quoting
+    # what the user typed). Ours escapes the translation and formats only with variables.
+    env.globals.update(_=translate, gettext=translate, ngettext=translate_plural)
     env.filters["localtime"] = _localtime
     env.globals["get_locale"] = i18n.get_locale
     return env
