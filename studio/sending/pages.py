@@ -23,6 +23,7 @@ from studio.sending.analytics import BatchNumbers, batch_numbers, hourly_series,
 from studio.sending.carriers import LABELS, MOBILE, TELECOM, UNICOM
 from studio.sending.content import approved_carriers
 from studio.sending.exports import channel_zh, explain
+from studio.sending.payloads import TemplateComposer
 from studio.sending.phones import mask_phone, normalise_phone
 from studio.sms_templates import api as templates
 from studio.sms_templates.reviewing import SMS_TEMPLATE, VIDEO_SMS_TEMPLATE
@@ -180,8 +181,21 @@ async def batch_page(
         "can_cancel": batch.status not in (BatchStatus.COMPLETED, BatchStatus.CANCELLED),
         "rejected": await RejectedRow.filter(batch_id=batch.id).count(),
         "carriers": await carrier_rows(batch),
+        "sample_text": "" if status_only else await sample_sms(batch),
         **await test_rows(batch),
     }
+
+
+async def sample_sms(batch: SendBatch) -> str:
+    """A text SMS template batch's message as its first recipient gets it."""
+    if batch.kind is not BatchKind.SMS:
+        return ""
+    first = await Delivery.filter(batch_id=batch.id, is_test=False).order_by("line").first()
+    if first is None:
+        return ""
+    base = batch.link_base or "https://…"
+    payload = TemplateComposer(batch.kind, dict(batch.content or {}), base, {}).payload(first)
+    return str(payload.get("text", "")) if isinstance(payload, dict) else ""
 
 
 async def test_rows(batch: SendBatch) -> dict[str, Any]:

@@ -235,3 +235,22 @@ async def test_a_withdrawn_signature_stops_the_start(db: None) -> None:
     with pytest.raises(FormInvalid) as refused:
         await batches.start_now(made, now=NOON, link_base="https://t.example.cn")
     assert "已注销" in refused.value.errors["recipients"]
+
+
+async def test_the_batch_page_shows_the_sms_as_the_first_recipient_gets_it(
+    owner_client: Any, app: Any
+) -> None:
+    from bs4 import BeautifulSoup
+
+    ws = await Workspace.get()
+    await Signature.create(workspace=ws, text="示例科技", status=ReviewStatus.APPROVED)
+    await _short_link(ws)
+    template = await sms_template(ws)
+    made = await _imported(ws, BatchSpec("双11", kind=BatchKind.SMS, template_id=template.id,
+                                         link_days=1))
+    page = BeautifulSoup((await owner_client.get(f"/sending/{made.id}")).text, "html.parser")
+    sample = page.select_one("pre.sample-sms")
+    assert sample is not None
+    text = sample.get_text()
+    assert text.startswith("【示例科技】客户0您好") and "https://t.example.cn/" in text
+    assert "Dbl11x" not in text and "{{" not in text
