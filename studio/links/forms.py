@@ -66,7 +66,9 @@ def link_values(link: ShortLink, tz: str) -> dict[str, str]:
 @dataclass(frozen=True)
 class VersionChoice:
     id: int
-    label: str
+    #: the message's name and its approved version number (the template labels them)
+    name: str
+    number: int
 
 
 async def approved_choices(ctx: HasWorkspace) -> list[VersionChoice]:
@@ -80,5 +82,5 @@ async def approved_choices(ctx: HasWorkspace) -> list[VersionChoice]:
     for v in versions:
         message = by_id[v.message_id]  # type: ignore[attr-defined]
         if v.number == message.approved_version:
-            choices.append(VersionChoice(v.id, f"{message.name}（第 {v.number} 版）"))
+            choices.append(VersionChoice(v.id, message.name, v.number))
     return choices

@@ -111,9 +111,6 @@ async def test_every_other_page_has_english_chrome(seeded: httpx.AsyncClient) ->
     assert found == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "studio/links/forms.py labels the CH5 versions with an f-string, f\"{name}（第 {n} 版）\", "
-    "which no catalog can translate; it needs _(\"%(name)s（第 %(n)s 版）\")-style formatting"))
 async def test_the_ch5_version_choices_are_english(seeded: httpx.AsyncClient) -> None:
     response = await seeded.get("/links/1", headers=EN)
     assert _chinese_chrome(response.text) == []
