@@ -244,7 +244,7 @@ def start_writer(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 def spooled(spool: Path) -> int:
-    return sum(1 for _ in spool.glob("*.visits.json"))
+    return sum(1 for _ in spool.glob("*.visits"))
 
 
 def wait_drained(spool: Path, limit: float = 300) -> float:

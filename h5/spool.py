@@ -2,7 +2,7 @@
 
 With `H5_SPOOL_DIR` set, the standalone h5 app (`uvicorn h5.app:app`, as many processes as
 the host has cores) does no database work for visits: its `VisitWriter` flushes each batch
-with `spool_sink` as one file, written under a temporary name and renamed, so a reader never
+with `SpoolSink` as one file, written under a temporary name and renamed, so a reader never
 sees half a file. `studio h5-writer` runs `SpoolIngester`: it reads the files in name (time)
 order, writes several at a time in one transaction with exactly the rollups of the
 in-process writer, records the files' names in that transaction (`visit_spool_file`, so a
@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
+import marshal
 import os
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,24 +35,30 @@ from studio.models.visits import SpoolFile
 
 log = logging.getLogger("h5.spool")
 
-FORMAT = 1
-SUFFIX = ".visits.json"
+SUFFIX = ".visits"
+#: A file is this header, then the rows with `marshal` (the edge encodes a second's visits in
+#: a fraction of a millisecond; JSON took eight times longer on the request processes). The
+#: marshal format belongs to the Python version, which the header names: files of another
+#: version (drain the spool before upgrading) are set aside, never misread. The folder is
+#: private to the installation (0700); every row is checked again by `from_row`.
+HEADER = f"h5-visits 1 py{sys.version_info[0]}.{sys.version_info[1]}\n".encode()
 
 
 def encode(rows: list[VisitRow]) -> bytes:
-    body = {"format": FORMAT, "visits": rows}
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return HEADER + marshal.dumps(rows)
 
 
 def decode(data: bytes) -> list[RawVisit]:
     """The visits of one spool file; ValueError when it is not one."""
-    body = json.loads(data)
-    if not isinstance(body, dict) or body.get("format") != FORMAT:
+    if not data.startswith(HEADER):
         raise ValueError("not a spool file of this version")
-    visits = body.get("visits")
-    if not isinstance(visits, list):
+    try:
+        rows = marshal.loads(data[len(HEADER):])
+    except (EOFError, TypeError) as exc:
+        raise ValueError(f"damaged spool file: {exc}") from exc
+    if not isinstance(rows, list):
         raise ValueError("not a spool file: no visits")
-    return [from_row(row) for row in visits]
+    return [from_row(row) for row in rows]
 
 
 class SpoolSink:
@@ -61,6 +68,8 @@ class SpoolSink:
         self.directory = directory
         self._tmp = directory / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
+        for folder in (directory, self._tmp):
+            folder.chmod(0o700)
         self._seq = 0
 
     def write(self, rows: list[VisitRow]) -> Path:

@@ -3,6 +3,7 @@ the database exactly once, with the same rows and rollups as the in-process writ
 
 from __future__ import annotations
 
+import marshal
 import os
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from h5.app import create_h5_app
-from h5.spool import SUFFIX, SpoolIngester, SpoolSink, decode, encode
+from h5.spool import HEADER, SUFFIX, SpoolIngester, SpoolSink, decode, encode
 from h5.tracking import LinkRef, RawVisit, to_row
 from h5.visitor import Visitor
 from studio.models.links import ShortLink
@@ -44,10 +45,12 @@ def test_a_visit_survives_the_file_unchanged() -> None:
     assert decode(encode([to_row(v) for v in visits])) == visits
 
 
-@pytest.mark.parametrize("data", [b"", b"{", b"[]", b'{"format": 99, "visits": []}',
-                                  b'{"format": 1, "visits": [[1, 2]]}',
-                                  b'{"format": 1, "visits": [["x", 0, "", "", "", "", "", '
-                                  b'null, "", ""]]}'])
+@pytest.mark.parametrize("data", [
+    b"", b"{", HEADER, HEADER + b"\x00garbage", HEADER + marshal.dumps({"visits": []}),
+    HEADER + marshal.dumps([(1, 2)]), HEADER + marshal.dumps([("x", 0, "", "", "", "", "", None,
+                                                               "", "")]),
+    HEADER.replace(b"py3", b"py2") + marshal.dumps([]),
+])
 def test_anything_else_is_refused(data: bytes) -> None:
     with pytest.raises(ValueError):
         decode(data)
@@ -95,7 +98,7 @@ async def test_edge_spools_and_the_writer_counts_each_file_once(
 async def test_a_damaged_file_is_set_aside(db: None, settings: Settings, tmp_path: Path) -> None:
     spool = tmp_path / "spool"
     sink = SpoolSink(spool)
-    (spool / f"00000000000000000001-1-000001{SUFFIX}").write_bytes(b"not json")
+    (spool / f"00000000000000000001-1-000001{SUFFIX}").write_bytes(b"not a spool file")
     good = sink.write([to_row(RawVisit(VisitType.ORPHAN, datetime.now(UTC),
                                        Visitor("192.0.2.7", ANDROID_CHROME, "", ""),
                                        code="nope"))])
