@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from studio.errors import FormInvalid
 from studio.models.sending import SendSettings
@@ -83,7 +84,7 @@ def parse_rules(values: dict[str, str], *, visit_days_cap: int = 0) -> SendRules
 
 
 async def save_rules(workspace_id: int, rules: SendRules) -> None:
-    fields = {"marketing_window": rules.marketing_window,
+    fields: dict[str, Any] = {"marketing_window": rules.marketing_window,
               "marketing_cap_per_day": rules.marketing_cap_per_day,
               "verification_cap_per_hour": rules.verification_cap_per_hour,
               "phone_retention_days": rules.phone_retention_days,

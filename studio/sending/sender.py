@@ -98,9 +98,9 @@ async def run_batch(
         ).order_by("id").limit(CHUNK)
         if not rows:
             break
-        if batch.kind is not BatchKind.RCS:  # carriers answer late: ask again per chunk
+        if isinstance(composer, TemplateComposer):  # carriers answer late: ask per chunk
             carriers = await approved_carriers(batch)
-            composer = replace(composer, carriers=carriers)  # type: ignore[type-var]
+            composer = replace(composer, carriers=carriers)
         rows = await _skip_blocked(batch, rows, rules, clock(), tests_only, carriers)
         for start in range(0, len(rows), _step(options)):
             part = rows[start:start + _step(options)]
