@@ -7,6 +7,8 @@
 - `content`: checks both template kinds share (variables, links, forbidden words) and inserting
   at the author's cursor (`Caret`, `insert_at`).
 - `sms`: text SMS templates and the live count (all counting in `renderers.sms`).
+- `counting`: the one rule for short links in a text SMS (they count as the personalised
+  link a batch sends), called by the editor and by sending.
 - `video`, `video_store`: video SMS drafts, frames, totals and re-fit advice; saving and review.
 - `media_seam`: the one seam to the media library (frame renditions, pinning, uses, re-fit).
 - `packaging`, `export`: the phone view and the carrier package (zip + SMIL) of the approved

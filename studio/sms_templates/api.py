@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from media.storage import LocalStorage
-from renderers.sms import DEFAULT_OPTIONS, SmsCount, SmsOptions, count_sms
+from renderers.sms import DEFAULT_OPTIONS, SmsCount, SmsOptions
 from renderers.variables import fill
 from studio.errors import Conflict, NotFound
 from studio.models.templates import Carrier, Signature, SmsTemplate, VideoSmsTemplate
-from studio.sms_templates import carriers, packaging
+from studio.sms_templates import carriers, counting, packaging
 from studio.sms_templates.reviewing import SMS_TEMPLATE, VIDEO_SMS_TEMPLATE
 
 
@@ -41,8 +41,9 @@ class ApprovedSms:
     carriers: dict[Carrier, str]
 
     def render(self, values: dict[str, str], options: SmsOptions = DEFAULT_OPTIONS) -> SmsCount:
-        """The SMS for one recipient, counted; unknown variables stay as written."""
-        return count_sms(fill(self.text, values)[0], self.signature, options)
+        """The SMS for one recipient, counted (short links as `counting` says, with options
+        from `counting.sms_options(link_base)`); unknown variables stay as written."""
+        return counting.count(fill(self.text, values)[0], self.signature, options)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from renderers.limits import SMS
 from renderers.sms import DEFAULT_FORBIDDEN_WORDS, SmsOptions
 from studio.errors import FormInvalid
 from studio.models.templates import TemplateSettings
+from studio.sms_templates import counting
 
 SIGNATURE_MIN = SMS["signature.min_chars"].value
 SIGNATURE_MAX = SMS["signature.max_chars"].value
@@ -21,8 +22,9 @@ class Rules:
     opt_out_phrase: str = DEFAULT_OPT_OUT
     #: the workspace's own words; the defaults always apply too
     extra_forbidden: tuple[str, ...] = ()
-    #: links under these prefixes are our short links (counted at their real length)
-    short_link_prefixes: tuple[str, ...] = ()
+    #: the installation's short-link base (`counting.link_base`): links under it count as
+    #: the personalised links a batch sends; empty counts every link as written
+    link_base: str = ""
 
     @property
     def forbidden_words(self) -> tuple[str, ...]:
@@ -30,15 +32,17 @@ class Rules:
         return DEFAULT_FORBIDDEN_WORDS + extra
 
     def sms_options(self) -> SmsOptions:
-        return SmsOptions(forbidden_words=self.forbidden_words)
+        return counting.sms_options(self.link_base, self.forbidden_words)
 
 
-async def load_rules(workspace_id: int) -> Rules:
+async def load_rules(workspace_id: int, link_base: str = "") -> Rules:
+    """The workspace's rules; `link_base` (the installation's, from the request) is where its
+    short links live, so the counts match what sending bills."""
     row = await TemplateSettings.filter(workspace_id=workspace_id).first()
     if row is None:
-        return Rules()
+        return Rules(link_base=link_base)
     return Rules(row.signature_max_chars, row.opt_out_phrase,
-                 tuple(str(w) for w in row.forbidden_words or ()))
+                 tuple(str(w) for w in row.forbidden_words or ()), link_base)
 
 
 def parse_settings(values: dict[str, str]) -> tuple[int, str, list[str]]:

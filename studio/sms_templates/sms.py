@@ -1,9 +1,11 @@
 """Text SMS templates (短信模板): checking, the live count, saving and the review steps.
 
-All counting is `renderers.sms.count_sms`: the text as a phone receives it (the declared
-sample values filled in, 【签名】 added once), 1 per character and 2 per emoji (a character
-outside the BMP takes two UCS-2 units, as carriers bill it), one segment up to 70, else 67 per
-segment, at most 350. The numbers come from `renderers.limits.SMS`.
+All counting is `renderers.sms.count_sms` through `counting.count`: the text as a phone
+receives it (the declared sample values filled in, 【签名】 added once), 1 per character and 2
+per emoji (a character outside the BMP takes two UCS-2 units, as carriers bill it), one
+segment up to 70, else 67 per segment, at most 350; each short link counts as the
+personalised link a batch sends in its place (`counting`, the rule sending uses too). The
+numbers come from `renderers.limits.SMS`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from renderers.sms import SmsCount, count_sms
 from studio.errors import Conflict, FormInvalid, NotFound
 from studio.models.messages import ReviewStatus
 from studio.models.templates import Signature, SmsKind, SmsTemplate
-from studio.sms_templates import content, lifecycle, reviewing
+from studio.sms_templates import content, counting, lifecycle, reviewing
 from studio.sms_templates.reviewing import SMS_TEMPLATE, Actor
 from studio.sms_templates.rules import Rules
 from studio.sms_templates.signatures import usable_signature
@@ -63,6 +65,9 @@ class Check:
     opt_out_missing: bool
     opt_out_phrase: str
     errors: dict[str, str] = field(default_factory=dict)
+    #: the short links counted as a personalised link, and that length
+    short_links: tuple[str, ...] = ()
+    link_length: int = 0
 
 
 def _kind(raw: str) -> SmsKind | None:
@@ -87,8 +92,9 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
         errors["variables"] = var_error
     text = draft.text.strip()
     preview = content.fill_samples(text, variables)
-    count = count_sms(preview, signature, rules.sms_options())
-    hits = count_sms(text, None, rules.sms_options()).forbidden
+    options = rules.sms_options()
+    count = counting.count(preview, signature, options)
+    hits = count_sms(text, None, options).forbidden
     phrase = rules.opt_out_phrase
     opt_out_missing = kind is SmsKind.MARKETING and not text.rstrip("。. ").endswith(
         phrase.rstrip("。. "))
@@ -107,7 +113,8 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
         errors["text"] = first
     if not signature:
         errors["signature"] = "请选择审核通过的签名"
-    return Check(count, preview, content.highlight(text, hits), opt_out_missing, phrase, errors)
+    return Check(count, preview, content.highlight(text, hits), opt_out_missing, phrase, errors,
+                 counting.short_links_in(preview, options), options.short_link_length)
 
 
 def append_opt_out(text: str, rules: Rules) -> str:
@@ -262,4 +269,4 @@ async def preview(workspace_id: int, row: SmsTemplate, wanted: dict[str, str], r
     else:
         sig = await signature_text(workspace_id, str(row.signature_id or ""))  # type: ignore[attr-defined]
     filled = content.fill_samples(text, variables, values)
-    return count_sms(filled, sig, rules.sms_options()), values
+    return counting.count(filled, sig, rules.sms_options()), values

@@ -16,11 +16,11 @@ from studio.errors import FormInvalid
 from studio.models.messages import ReviewStatus
 from studio.models.templates import SmsKind, SmsTemplate
 from studio.roles import Perm
-from studio.sms_templates import carriers, inserts, reviewing, rules, sms
+from studio.sms_templates import carriers, counting, inserts, reviewing, sms
 from studio.sms_templates.content import Caret
 from studio.sms_templates.signatures import usable_signatures
 from studio.views.signatures import actor_of, now
-from studio.views.template_editor import Applied, TemplateEditor, url_of
+from studio.views.template_editor import Applied, TemplateEditor, rules_for, url_of
 from studio.web.context import Ctx, login_required
 from studio.web.render import form_data, render
 
@@ -44,7 +44,7 @@ class SmsEditor(TemplateEditor):
     async def page(self, request: Request, ctx: Ctx, row: SmsTemplate | None,
                    draft: sms.SmsDraft) -> dict[str, Any]:
         sig = await sms.signature_text(ctx.workspace_id, draft.signature_id)
-        return {"check": sms.check(draft, await rules.load_rules(ctx.workspace_id), sig),
+        return {"check": sms.check(draft, await rules_for(request, ctx), sig),
                 "kinds": list(SmsKind), "signatures": await usable_signatures(ctx.workspace_id),
                 "links": await inserts.link_choices(ctx.workspace_id),
                 "ch5": await inserts.ch5_choices(ctx.workspace_id)}
@@ -55,7 +55,7 @@ class SmsEditor(TemplateEditor):
         caret = Caret.from_form(form)
         try:
             if op == "append_opt_out":
-                workspace_rules = await rules.load_rules(ctx.workspace_id)
+                workspace_rules = await rules_for(request, ctx)
                 text = sms.append_opt_out(draft.text, workspace_rules)
                 return Applied(sms.SmsDraft(draft.name, draft.kind, draft.signature_id, text,
                                             draft.variables), caret=Caret(sms.TEXT_FIELD,
@@ -79,16 +79,16 @@ class SmsEditor(TemplateEditor):
         return Applied(draft, caret=caret)
 
     async def create(self, request: Request, ctx: Ctx, draft: sms.SmsDraft) -> SmsTemplate:
-        return await sms.create(actor_of(ctx), await rules.load_rules(ctx.workspace_id), draft)
+        return await sms.create(actor_of(ctx), await rules_for(request, ctx), draft)
 
     async def save(self, request: Request, ctx: Ctx, row: SmsTemplate, draft: sms.SmsDraft,
                    revision: int) -> SmsTemplate:
-        return await sms.save(actor_of(ctx), await rules.load_rules(ctx.workspace_id), row,
+        return await sms.save(actor_of(ctx), await rules_for(request, ctx), row,
                               draft, revision=revision, now=now())
 
     async def decide(self, request: Request, ctx: Ctx, row: SmsTemplate, decision: str,
                      reason: str) -> SmsTemplate:
-        return await sms.decide(actor_of(ctx), await rules.load_rules(ctx.workspace_id), row,
+        return await sms.decide(actor_of(ctx), await rules_for(request, ctx), row,
                                 decision, reason=reason, now=now())
 
 
@@ -111,7 +111,7 @@ async def sms_count(request: Request, ctx: Ctx) -> Response:
     """The live counter (htmx, debounced): characters incl. 【签名】, segments, hits."""
     draft = sms.SmsDraft.from_form(await form_data(request))
     sig = await sms.signature_text(ctx.workspace_id, draft.signature_id)
-    result = sms.check(draft, await rules.load_rules(ctx.workspace_id), sig)
+    result = sms.check(draft, await rules_for(request, ctx), sig)
     return render(request, "studio/_sms_counter.html", {"check": result, "draft": draft,
                                                         "editable": True})
 
@@ -122,10 +122,13 @@ async def sms_template_preview(request: Request, ctx: Ctx) -> Response:
     row = await sms.get_template(ctx.workspace_id, request.path_params["id"])
     approved = request.query_params.get("approved") == "1" and bool(row.approved)
     wanted = {k[2:]: v for k, v in request.query_params.items() if k.startswith("v_")}
-    count, values = await sms.preview(ctx.workspace_id, row, wanted,
-                                      await rules.load_rules(ctx.workspace_id), approved)
+    workspace_rules = await rules_for(request, ctx)
+    count, values = await sms.preview(ctx.workspace_id, row, wanted, workspace_rules, approved)
+    options = workspace_rules.sms_options()
     return render(request, "studio/sms_template_preview.html",
-                  {"row": row, "count": count, "values": values, "approved": approved})
+                  {"row": row, "count": count, "values": values, "approved": approved,
+                   "short_links": counting.short_links_in(count.text, options),
+                   "link_length": options.short_link_length})
 
 
 routes = [

@@ -19,7 +19,7 @@ from starlette.routing import Route
 from studio.errors import Conflict, FormInvalid
 from studio.models.templates import Carrier, CarrierStatus
 from studio.roles import Perm
-from studio.sms_templates import carriers, inserts, lifecycle, reviewing
+from studio.sms_templates import carriers, counting, inserts, lifecycle, reviewing, rules
 from studio.sms_templates.content import NO_CARET, Caret, parse_id
 from studio.views.signatures import now, record
 from studio.web.context import Ctx, login_required
@@ -32,10 +32,21 @@ DONE = {"submit": "已提交审核", "withdraw": "已撤回为草稿", "approve"
         "reject": "已驳回"}
 
 
+def link_base(request: Request) -> str:
+    """Where this installation's short links live: the configured short domain, else the h5
+    app under /s (the address a batch started from this host personalises links under)."""
+    return counting.link_base(request.app.state.settings.short_base_url, str(request.base_url))
+
+
 def url_of(request: Request) -> inserts.UrlOf:
-    """Full short-link URLs: the configured short domain, else the h5 app under /s/."""
-    base = request.app.state.settings.short_base_url
-    return lambda code: f"{base}/{code}" if base else str(request.url_for("h5:open", code=code))
+    """Full short-link URLs under `link_base`, the base the counter recognises them by."""
+    base = link_base(request)
+    return lambda code: f"{base}/{code}"
+
+
+async def rules_for(request: Request, ctx: Ctx) -> rules.Rules:
+    """The workspace's template rules, counting short links as sending will."""
+    return await rules.load_rules(ctx.workspace_id, link_base(request))
 
 
 @dataclass(frozen=True)
