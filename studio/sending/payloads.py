@@ -13,7 +13,6 @@ from renderers.codec import from_json
 from renderers.context import Envelope, RenderContext
 from renderers.document import FallbackType, Message
 from renderers.errors import DocumentError
-from renderers.sms_count import DEFAULT_OPTIONS, count_sms
 from renderers.variables import fill
 from studio.models.messages import MessageVersion
 from studio.models.sending import (
@@ -25,6 +24,7 @@ from studio.models.sending import (
     SendBatch,
 )
 from studio.sending.phones import e164
+from studio.sms_templates import counting
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,8 @@ class TemplateComposer:
             personal = f"{self.link_base}/{code}"
             text = text.replace(str(link["url"]), personal)
             links.append(personal)
-        count = count_sms(text, str(self.content.get("signature") or "") or None,
-                          DEFAULT_OPTIONS, tuple(links))
+        count = counting.count(text, str(self.content.get("signature") or "") or None,
+                               counting.sms_options(self.link_base), tuple(links))
         if count.over_limit:
             return "too_long"
         return {"text": count.text, "template_id": template_id}
