@@ -27,6 +27,7 @@ from studio.models.media import AssetKind, AssetStatus, MediaAsset, Rendition
 from studio.roles import Perm
 from studio.scoping import get_scoped
 from studio.settings import Settings
+from studio.views.paging import Page
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import STOP_POLLING, is_htmx, see_other
 from studio.web.render import form_data, render
@@ -68,9 +69,13 @@ async def _audit(ctx: Ctx, action: str, obj: Any, **detail: Any) -> None:
 @login_required(Perm.READ_CONTENT)
 async def media_list(request: Request, ctx: Ctx) -> Response:
     flt = library.LibraryFilter.from_params(request.query_params)
-    assets = await library.list_assets(ctx.workspace_id, flt, _url_of(request))
-    context = {"assets": assets, "filter": flt, "kinds": list(AssetKind),
-               "page_size": library.PAGE_SIZE,
+    page = Page.from_params(request.query_params, library.PAGE_SIZE)
+    # the library lists from the newest: ask for this page's end and cut it out
+    found = await library.list_assets(ctx.workspace_id, flt, _url_of(request), limit=page.fetch)
+    assets, more = page.cut(found)
+    context = {"assets": assets, "filter": flt, "kinds": list(AssetKind), "page": page,
+               "more_url": page.url(request.url, page.number + 1) if more else None,
+               "first_url": page.url(request.url, 1),
                "max_mb": _settings(request).media.upload_max_bytes / 1_000_000}
     return render(request, "studio/media_list.html", context, partial="studio/_media_grid.html")
 

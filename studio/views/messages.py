@@ -25,12 +25,15 @@ from studio.messages.review import ReviewPolicy
 from studio.models.messages import ChatbotProfile, ReviewStatus
 from studio.roles import Perm
 from studio.views.media import picker_context
+from studio.views.paging import Page
 from studio.web.context import Ctx, login_required
 from studio.web.csrf import FORM_BODY_CAP
 from studio.web.htmx import see_other
 from studio.web.render import form_data, render
 
 EDITOR = "studio/message_edit.html"
+#: message list rows per page ("load more" shows the next)
+LIST_PAGE_SIZE = 100
 EDITOR_PARTIAL = "studio/_msg_editor.html"
 
 
@@ -80,11 +83,14 @@ async def _audit(ctx: Ctx, action: str, obj: Any, **detail: Any) -> None:
 async def message_list(request: Request, ctx: Ctx) -> Response:
     q = request.query_params
     filters = {"kind": q.get("kind", ""), "status": q.get("status", ""), "query": q.get("q", "")}
-    rows = await service.list_messages(_actor(ctx), **filters)
+    page = Page.from_params(q, LIST_PAGE_SIZE)
+    rows, more = page.cut(await service.list_messages(_actor(ctx), **filters, limit=page.fetch))
     waiting = await service.count_in_review(_actor(ctx)) if ctx.can(Perm.APPROVE) else 0
     return render(request, "studio/message_list.html",
                   {"rows": rows, "filters": filters, "kinds": KINDS, "waiting": waiting,
-                   "statuses": list(ReviewStatus)})
+                   "statuses": list(ReviewStatus), "page": page,
+                   "more_url": page.url(request.url, page.number + 1) if more else None,
+                   "first_url": page.url(request.url, 1)})
 
 
 @login_required(Perm.EDIT_CONTENT)
