@@ -26,8 +26,8 @@ LINK_NAME = "双十一活动"
 USER_DATA = sorted({OWNER["workspace_name"], OWNER["name"], LINK_NAME, "双11活动", "双11",
                     "示例科技", "您好，双11特惠", "张三", "中文", *KEEP_CHINESE},
                    key=len, reverse=True)
-#: the other pages an owner sees, with the fixtures' message (1) and batch (1); the link pages
-#: are in the xfail below
+#: the other pages an owner sees, with the fixtures' message (1) and batch (1); the link page
+#: has its own test below
 PAGES = ["/", "/messages/new", "/messages/1", "/messages/1/history",
          "/messages/1/preview", "/messages/import", "/media", "/sending/1", "/sending/new",
          "/sending/optouts", "/sending/outbox", "/sending/volume", "/sending/records",
@@ -131,10 +131,6 @@ def test_translating_a_runtime_value_escapes_it() -> None:
     assert with_variables.render(v="<i>x</i>") == "&lt;i&gt;x&lt;/i&gt;（第 2 版）"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "field errors render as {{ errors[name] }} (templates/_macros.html field() and the feature "
-    "forms) without _(), so they stay Chinese; wrapping them needs the escaping _() above first, "
-    "since the login-name error holds a '%' that newstyle gettext cannot format"))
 async def test_form_errors_are_english(owner_client: httpx.AsyncClient) -> None:
     owner_client.headers["Accept-Language"] = EN["Accept-Language"]
     response = await post_form(owner_client, "/settings", {
