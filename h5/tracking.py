@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import ipaddress
 from collections.abc import Sequence
@@ -122,10 +121,11 @@ def _visitor_hasher(key: str) -> Any:
 
 
 def fallback_visitor_id(key: str, ip: str, user_agent: str, day: int) -> str:
-    """The visitor id of a browser that sent no cookie: keyed hash of IP, user agent, day."""
+    """The visitor id of a browser that sent no cookie: keyed hash of IP, user agent, day
+    (32 hex characters, the form of the visitor cookie)."""
     hasher = _visitor_hasher(key).copy()
     hasher.update(f"{ip}\n{user_agent}\n{day}".encode())
-    return base64.urlsafe_b64encode(hasher.digest()).decode().rstrip("=")
+    return hasher.hexdigest()
 
 
 @dataclass(frozen=True, slots=True)

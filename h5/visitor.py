@@ -12,6 +12,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from socket import AF_INET, inet_pton
 
 from starlette.requests import Request
 from starlette.types import Scope
@@ -37,22 +38,13 @@ def _address(value: str) -> IPAddress | None:
 
 
 def _ipv4(text: str) -> int | None:
-    """A dotted IPv4 address in its canonical form (what proxies write) as an integer;
+    """A dotted IPv4 address in its canonical form (what proxies write) as an integer, read
+    by the C library (strict: four decimal octets, no leading zeros, as `ipaddress` wants);
     None for anything else, which then goes through `ipaddress`."""
-    parts = text.split(".")
-    if len(parts) != 4:
+    try:
+        return int.from_bytes(inet_pton(AF_INET, text), "big")
+    except (OSError, ValueError):
         return None
-    number = 0
-    for part in parts:
-        if not (part.isascii() and part.isdigit()) or len(part) > 3 or (
-            len(part) > 1 and part[0] == "0"
-        ):
-            return None
-        octet = int(part)
-        if octet > 255:
-            return None
-        number = number << 8 | octet
-    return number
 
 
 class TrustedProxies:
@@ -132,12 +124,25 @@ def cookie_value(header: str) -> str:
     return ""
 
 
+#: the user agents seen lately, decoded once: phones of a campaign share a few hundred
+_AGENTS: dict[bytes, str] = {}
+
+
+def _agent(raw: bytes) -> str:
+    agent = _AGENTS.get(raw)
+    if agent is None:
+        if len(_AGENTS) >= 20_000:
+            _AGENTS.clear()
+        agent = _AGENTS[raw] = raw[:MAX_USER_AGENT].decode("latin-1")
+    return agent
+
+
 def read_scope(scope: Scope, trusted: TrustedProxies) -> tuple[str, str, str, str]:
     """(ip, user agent, referrer, visitor cookie) in one pass over the raw ASGI headers."""
     user_agent = forwarded = visitor_id = referrer = ""
     for name, value in scope["headers"]:
         if name == b"user-agent":
-            user_agent = value[:MAX_USER_AGENT].decode("latin-1")
+            user_agent = _agent(value)
         elif name == b"x-forwarded-for":
             hops = value.decode("latin-1")
             forwarded = f"{forwarded},{hops}" if forwarded else hops
