@@ -49,19 +49,23 @@ class LinkInfo:
     variables: dict[str, str] = field(default_factory=dict)
     #: the workspace-free part the visit writer needs, built once
     ref: LinkRef = field(init=False, compare=False)
-    #: the same as a visit row holds it, and the expiry in microseconds (the hot path's)
+    #: the same as a visit row holds it
     ref_row: tuple[Any, ...] = field(init=False, compare=False)
-    expires_us: int | None = field(init=False, compare=False)
     location: tuple[bytes, bytes] = field(init=False, compare=False)
+    #: the hot path answers with a plain 302 while now (µs) is below this: the expiry of an
+    #: enabled URL link (or for ever), -1 for a CH5 page or a disabled link
+    redirects_until_us: int = field(init=False, compare=False)
 
     def __post_init__(self) -> None:
         ref = LinkRef(self.id, self.workspace_id, self.message_id, self.batch_id, self.timezone)
         object.__setattr__(self, "ref", ref)
         object.__setattr__(self, "ref_row", link_row(ref))
         expires = None if self.expires_at is None else int(self.expires_at.timestamp() * 1e6)
-        object.__setattr__(self, "expires_us", expires)
         # targets are stored normalised (ASCII): the header is ready to send
         object.__setattr__(self, "location", (b"location", self.target_url.encode("latin-1")))
+        forever = 2**63 if expires is None else expires
+        until = -1 if self.disabled or self.is_ch5 else forever
+        object.__setattr__(self, "redirects_until_us", until)
 
     @property
     def is_ch5(self) -> bool:
@@ -69,9 +73,6 @@ class LinkInfo:
 
     def is_enabled(self, now: datetime) -> bool:
         return not self.disabled and (self.expires_at is None or self.expires_at > now)
-
-    def is_enabled_us(self, now_us: int) -> bool:
-        return not self.disabled and (self.expires_us is None or self.expires_us > now_us)
 
 
 _SELECT = (

@@ -1,7 +1,7 @@
 """`GET /{code}`: the hot path, as a raw ASGI endpoint.
 
 A plain short link (enabled, not a CH5 page) is answered here without building a Starlette
-request or response: one pass over the raw headers (`Visitor.from_scope`), the cached lookup,
+request or response: one pass over the raw headers (`read_scope`), the cached lookup,
 the visit handed to the writer, and a 302 sent with pre-encoded headers. Everything else
 (CH5 pages, unknown codes, expired or disabled links, a code not cached yet) goes to the
 Starlette handler `handlers.open_link`, which gives the same answers with more work.
@@ -33,7 +33,7 @@ class OpenLink:
         h5: H5State = scope["app"].state.h5
         link = h5.links.cached(scope["path_params"]["code"])
         now = time.time_ns() // 1000
-        if link is None or link.is_ch5 or not link.is_enabled_us(now):
+        if link is None or now >= link.redirects_until_us:
             response = await handlers.open_link(Request(scope, receive))
             await response(scope, receive, send)
             return

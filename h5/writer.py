@@ -46,6 +46,7 @@ class VisitWriter:
         sink: Sink | None = None,
     ) -> None:
         self._options = options
+        self._flush_size = options.flush_size
         self._sink: Sink = sink or functools.partial(write_visits, hash_key=hash_key)
         self._buffer: list[VisitRow] = []
         self._wake = asyncio.Event()
@@ -62,8 +63,12 @@ class VisitWriter:
         """Called on the request path: O(1), never awaits, never touches the database."""
         buffer = self._buffer
         buffer.append(row)
-        if len(buffer) >= self._options.flush_size:
+        if len(buffer) >= self._flush_size:
             self._wake.set()
+            self._trim()
+
+    def _trim(self) -> None:
+        buffer = self._buffer
         if len(buffer) > self._options.max_buffer:
             excess = len(buffer) - self._options.max_buffer
             del buffer[:excess]
