@@ -25,10 +25,12 @@ def _localtime(
     return value.astimezone(ZoneInfo(tz)).strftime(fmt)
 
 
-def translate(message: str, **variables: Any) -> Markup:
+def translate(message: str | None, **variables: Any) -> Markup:
     """`_()` in templates: the translation, escaped; `%(name)s` placeholders filled (and
     escaped) only when variables are given, so a '%' in run-time text is just a '%'."""
-    text = escape(i18n.gettext(message))
+    if not message:
+        return Markup("")  # gettext("") is the catalog's header, not an empty string
+    text = escape(i18n.gettext(str(message)))
     return text % variables if variables else text
 
 

@@ -12,6 +12,7 @@ import httpx
 import pytest
 from bs4 import BeautifulSoup
 
+from studio import i18n
 from studio.models.accounts import Workspace
 from studio.web.templating import make_environment
 from tests.conftest import OWNER, post_form
@@ -127,6 +128,12 @@ def test_translating_a_runtime_value_escapes_it() -> None:
     env = make_environment()
     rendered = env.from_string("{{ _(value) }}").render(value="号码无效：<b>50%</b>")
     assert rendered == "号码无效：&lt;b&gt;50%&lt;/b&gt;"
+    token = i18n.set_locale("en")  # in English, gettext("") would be the catalog's header
+    try:
+        assert env.from_string("[{{ _(v) }}]").render(v="") == "[]"
+        assert env.from_string("[{{ _(v) }}]").render(v=None) == "[]"
+    finally:
+        i18n._current.reset(token)
     with_variables = env.from_string('{{ _("%(name)s（第 %(n)s 版）", name=v, n=2) }}')
     assert with_variables.render(v="<i>x</i>") == "&lt;i&gt;x&lt;/i&gt;（第 2 版）"
 
