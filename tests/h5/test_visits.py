@@ -9,7 +9,7 @@ import httpx
 from starlette.applications import Starlette
 
 from h5.app import create_h5_app
-from h5.tracking import RawVisit, utc_now
+from h5.tracking import RawVisit, fallback_visitor_id, local_day, utc_now
 from h5.visitor import Visitor
 from h5.writer import VisitWriter
 from studio.models.links import ShortLink
@@ -57,6 +57,11 @@ async def test_uv_by_cookie_and_without(
     first = await h5.get(f"/{link.code}")  # no cookie yet: counted by IP + UA, cookie set
     await h5.get(f"/{link.code}")  # sends the cookie it got: the same visitor
     assert "h5v=" in first.headers["set-cookie"]
+    # the hot path's cookie is the fallback key every other path computes for this phone
+    day = local_day(utc_now(), "Asia/Shanghai")
+    expected = fallback_visitor_id(app.state.settings.ip_hash_key, "198.51.100.23",
+                                   ANDROID_CHROME, day)
+    assert first.headers["set-cookie"].startswith(f"h5v={expected};")
     transport = h5._transport  # another phone behind the same IP, with no cookie jar
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver/s") as bare:
         for _ in range(3):
