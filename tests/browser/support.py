@@ -29,3 +29,18 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def first_login(page, server: str, login: str, temp_password: str,  # type: ignore[no-untyped-def]
+                password: str) -> None:
+    """A member's first login with the temporary password, which must be changed at once."""
+    page.goto(f"{server}/login")
+    page.fill("#f-login", login)
+    page.fill("#f-password", temp_password)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/account/password")
+    page.fill("#f-current", temp_password)
+    page.fill("#f-new", password)
+    page.fill("#f-confirm", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{server}/")

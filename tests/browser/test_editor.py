@@ -17,7 +17,15 @@ import pytest
 
 from renderers import codec, rcs
 from renderers.context import RenderContext
-from tests.browser.support import ARGS, ARTIFACTS, CHROMIUM, ROOT, free_port, need_chromium
+from tests.browser.support import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    ROOT,
+    first_login,
+    free_port,
+    need_chromium,
+)
 
 OWNER = ("owner@example.cn", "owner password 1")
 REVIEWER = ("reviewer@example.cn", "reviewer password 1")
@@ -214,16 +222,7 @@ def _approve(page, server: str, mid: int, temp_password: str) -> None:  # type: 
     from playwright.sync_api import expect
 
     page.set_default_timeout(10_000)
-    page.goto(f"{server}/login")
-    page.fill("#f-login", REVIEWER[0])
-    page.fill("#f-password", temp_password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/account/password")
-    page.fill("#f-current", temp_password)
-    page.fill("#f-new", REVIEWER[1])
-    page.fill("#f-confirm", REVIEWER[1])
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    first_login(page, server, REVIEWER[0], temp_password, REVIEWER[1])
     page.goto(f"{server}/messages?status=in_review")
     page.click("text=春季上新轮播")
     page.click("button[value=approve]")

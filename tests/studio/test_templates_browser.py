@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from studio.sms_templates import counting, export
-from tests.browser.support import ARGS, ARTIFACTS, CHROMIUM
+from tests.browser.support import ARGS, ARTIFACTS, CHROMIUM, first_login
 from tests.browser.test_editor import REVIEWER, _setup_and_add_reviewer, server  # noqa: F401
 from tests.studio.test_video_sms import SMIL_NS
 
@@ -34,16 +34,7 @@ def _files(tmp: Path) -> tuple[Path, Path]:
 
 
 def _login_reviewer(page, server: str, temp_password: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
-    page.goto(f"{server}/login")
-    page.fill("#f-login", REVIEWER[0])
-    page.fill("#f-password", temp_password)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/account/password")
-    page.fill("#f-current", temp_password)
-    page.fill("#f-new", REVIEWER[1])
-    page.fill("#f-confirm", REVIEWER[1])
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    first_login(page, server, REVIEWER[0], temp_password, REVIEWER[1])
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
