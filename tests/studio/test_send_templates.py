@@ -195,7 +195,8 @@ async def test_video_sms_template_goes_by_the_carriers_template_id(db: None) -> 
     assert first["title"] == "客户2的双11" and first["params"] == {"name": "客户2"}
 
 
-async def test_test_send_of_a_template_batch(db: None) -> None:
+async def _one_recipient_sms_batch() -> tuple[Any, SendBatch]:
+    """A text SMS template batch (short link, 1-day links) with 王先生 imported."""
     ws = await workspace()
     await _short_link(ws)
     template = await sms_template(ws)
@@ -205,6 +206,11 @@ async def test_test_send_of_a_template_batch(db: None) -> None:
     await import_rows(made, [["手机号", "name"], [PHONES[0], "王先生"]],
                       gateway=OutboxGateway(options()), required=required, links=targets)
     made = await SendBatch.get(id=made.id)
+    return ws, made
+
+
+async def test_test_send_of_a_template_batch(db: None) -> None:
+    ws, made = await _one_recipient_sms_batch()
     made.link_base = "https://t.example.cn"
     await made.save()
     tests = await batches.add_test_numbers(made, f"{PHONES[1]} {PHONES[2]}", attempt=1)
@@ -222,15 +228,7 @@ async def test_test_send_of_a_template_batch(db: None) -> None:
 
 
 async def test_a_withdrawn_signature_stops_the_start(db: None) -> None:
-    ws = await workspace()
-    await _short_link(ws)
-    template = await sms_template(ws)
-    made = await create_batch(ws.id, None, BatchSpec(
-        "双11", kind=BatchKind.SMS, template_id=template.id, link_days=1), now=NOON)
-    required, targets = await import_plan(made)
-    await import_rows(made, [["手机号", "name"], [PHONES[0], "王先生"]],
-                      gateway=OutboxGateway(options()), required=required, links=targets)
-    made = await SendBatch.get(id=made.id)
+    ws, made = await _one_recipient_sms_batch()
     await Signature.filter(workspace_id=ws.id).update(withdrawn_at=NOON)
     with pytest.raises(FormInvalid) as refused:
         await batches.start_now(made, now=NOON, link_base="https://t.example.cn")
