@@ -10,8 +10,6 @@ run uvicorn with `--no-proxy-headers` so the server does not rewrite the client 
 from __future__ import annotations
 
 import contextlib
-import gc
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -108,11 +106,6 @@ def create_h5_app(settings: Settings, *, standalone: bool = False) -> Starlette:
 
         await init_db(settings.database_url, migrate=False)
         await lifecycle.start()
-        if os.environ.get("H5_GC_FREEZE", "1") == "1":
-            # what start-up built lives as long as the process: keep it out of the
-            # collector's full passes, which otherwise walk it again and again under load
-            gc.collect()
-            gc.freeze()
         try:
             yield
         finally:

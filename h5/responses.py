@@ -29,23 +29,15 @@ def page(name: str, context: dict[str, Any], status: int = 200) -> Response:
     return HTMLResponse(html, status_code=status, headers=headers)
 
 
-def visitor_cookie(visitor_id: str, *, secure: bool) -> str:
-    """The Set-Cookie value of the first-party visitor cookie (UV)."""
-    value = (
-        f"{COOKIE_NAME}={visitor_id}; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax"
-    )
-    return value + "; Secure" if secure else value
-
-
 _COOKIE_TAIL = f"; Max-Age={COOKIE_MAX_AGE}; Path=/; HttpOnly; SameSite=Lax".encode()
 _COOKIE_HEAD = f"{COOKIE_NAME}=".encode()
 
 
 def cookie_header(visitor_id: str, secure: bool) -> bytes:
-    """`visitor_cookie` as the raw header value the hot path sends."""
+    """The Set-Cookie value of the first-party visitor cookie (UV), as raw header bytes."""
     value = _COOKIE_HEAD + visitor_id.encode() + _COOKIE_TAIL
     return value + b"; Secure" if secure else value
 
 
 def set_visitor_cookie(response: Response, visitor_id: str, *, secure: bool) -> None:
-    response.headers.append("set-cookie", visitor_cookie(visitor_id, secure=secure))
+    response.headers.append("set-cookie", cookie_header(visitor_id, secure).decode("latin-1"))
