@@ -44,3 +44,15 @@ def first_login(page, server: str, login: str, temp_password: str,  # type: igno
     page.fill("#f-confirm", password)
     page.click("main button[type=submit]")
     page.wait_for_url(f"{server}/")
+
+
+#: htmx inserts swapped content at once but wires its triggers a settle delay (20 ms) later
+_HTMX_IDLE = ("() => !document.querySelector("
+              "'.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')")
+
+
+def wait_swapped(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait for `selector` to arrive with an htmx swap and for htmx to have settled, so
+    typing into the new content reaches the triggers (a live preview) it carries."""
+    page.wait_for_selector(selector)
+    page.wait_for_function(_HTMX_IDLE)

@@ -25,6 +25,7 @@ from tests.browser.support import (
     first_login,
     free_port,
     need_chromium,
+    wait_swapped,
 )
 
 OWNER = ("owner@example.cn", "owner password 1")
@@ -160,30 +161,30 @@ def _build_carousel(page, server: str) -> int:  # type: ignore[no-untyped-def]
     page.fill("#f-cards-1-description", "预订立减 50 元")
 
     page.click("button[value='add:cards']")
-    page.wait_for_selector("#f-cards-2-title")
+    wait_swapped(page, "#f-cards-2-title")
     page.fill("#f-cards-2-title", "会员专享")
     page.fill("#f-cards-2-description", "积分翻倍")
 
     # a card button that opens a web page
     page.click("button[value='add:cards-0-buttons']")
-    page.wait_for_selector("#f-cards-0-buttons-0-label")
+    wait_swapped(page, "#f-cards-0-buttons-0-label")
     page.fill("#f-cards-0-buttons-0-label", "立即购买")
     page.select_option("#f-cards-0-buttons-0-action-type", "open_url")
-    page.wait_for_selector("#f-cards-0-buttons-0-action-url")
+    wait_swapped(page, "#f-cards-0-buttons-0-action-url")
     page.fill("#f-cards-0-buttons-0-action-url", "https://shop.example.cn/spring")
 
     # two floating buttons: dial and show a place
     page.click("button[value='add:suggestions']")
-    page.wait_for_selector("#f-suggestions-0-label")
+    wait_swapped(page, "#f-suggestions-0-label")
     page.fill("#f-suggestions-0-label", "联系客服")
     page.select_option("#f-suggestions-0-action-type", "dial")
-    page.wait_for_selector("#f-suggestions-0-action-phone")
+    wait_swapped(page, "#f-suggestions-0-action-phone")
     page.fill("#f-suggestions-0-action-phone", "+8610086")
     page.click("button[value='add:suggestions']")
-    page.wait_for_selector("#f-suggestions-1-label")
+    wait_swapped(page, "#f-suggestions-1-label")
     page.fill("#f-suggestions-1-label", "附近门店")
     page.select_option("#f-suggestions-1-action-type", "show_location")
-    page.wait_for_selector("#f-suggestions-1-action-query")
+    wait_swapped(page, "#f-suggestions-1-action-query")
     page.fill("#f-suggestions-1-action-query", "北京王府井")
 
     expect(page.locator(".pv-rcs .pv-card")).to_have_count(3)
