@@ -7,6 +7,7 @@ English; what users typed (names of the workspace, links, messages, batches) may
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -146,3 +147,26 @@ async def test_form_errors_are_english(owner_client: httpx.AsyncClient) -> None:
     errors = [p.get_text(strip=True) for p in BeautifulSoup(response.text, "html.parser")
               .select("p.error")]
     assert "Choose a valid time zone, e.g. Asia/Shanghai" in errors
+
+
+async def test_the_copy_button_says_copied_in_english(seeded: httpx.AsyncClient) -> None:
+    """links-2.js shows the template's translated word, not one written into the script."""
+    page = BeautifulSoup((await seeded.get("/links/1", headers=EN)).text, "html.parser")
+    assert _attr(page, "button[data-copy]", "data-copied") == "Copied"
+    scripts = [str(s.get("src", "")) for s in page.select("script[src]")]
+    assert any(src.endswith("/links-2.js") for src in scripts)
+
+
+def test_our_scripts_carry_no_chinese_words() -> None:
+    """Words a script shows come from the page (data- attributes, JSON islands); comments may
+    name the Chinese UI."""
+    static = Path(__file__).resolve().parents[2] / "static"
+    found = {}
+    for script in sorted(static.glob("*.js")):
+        if script.name.endswith(".min.js"):
+            continue  # vendored
+        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", script.read_text(encoding="utf-8"), flags=re.S)
+        literals = re.findall(r""""[^"\n]*"|'[^'\n]*'|`[^`]*`""", code)
+        if words := [lit for lit in literals if HAN.search(lit)]:
+            found[script.name] = words
+    assert found == {}
