@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from studio.i18n import Text
+
 
 class Role(StrEnum):
     OWNER = "owner"
@@ -15,15 +17,16 @@ class Role(StrEnum):
     ANALYST = "analyst"
 
     @property
-    def label_zh(self) -> str:
+    def label_zh(self) -> Text:
         return _ROLE_LABELS[self]
 
 
+#: "role" context: 编辑 is also the Edit link, which is not the Editor role in English
 _ROLE_LABELS = {
-    Role.OWNER: "所有者",
-    Role.EDITOR: "编辑",
-    Role.REVIEWER: "审核员",
-    Role.ANALYST: "分析员",
+    Role.OWNER: Text("所有者", context="role"),
+    Role.EDITOR: Text("编辑", context="role"),
+    Role.REVIEWER: Text("审核员", context="role"),
+    Role.ANALYST: Text("分析员", context="role"),
 }
 
 

@@ -6,8 +6,12 @@ literal. The studio keeps its labels, notices and form errors as plain zh-CN con
 templates translate them when they render (``{{ _(message) }}``), so the msgids only exist as
 literals; without this, ``pybabel update`` would drop their English as obsolete.
 
-Skipped: docstrings, and f-strings (their text is not known until run time; they stay Chinese
-until rewritten as ``_("… %(n)s …") % {...}``).
+Run-time messages with parameters are ``i18n.Text("… %(n)s …", n=...)``: their msgid is a
+literal like any other, and a ``context="…"`` keyword makes it a pgettext entry (one Chinese
+word with two English meanings).
+
+Skipped: docstrings, and f-strings (their text is not known until run time, so they cannot be
+translated: a message that reaches users is an ``i18n.Text`` instead).
 """
 
 from __future__ import annotations
@@ -31,14 +35,21 @@ def extract_python_zh(
 ) -> Iterator[tuple[Any, ...]]:
     source = fileobj.read()
     yield from extract_python(io.BytesIO(source), keywords, comment_tags, options)
-    for lineno, text in chinese_literals(source.decode(options.get("encoding", "utf-8"))):
-        yield lineno, None, text, []
+    for lineno, text, context in chinese_literals(
+        source.decode(options.get("encoding", "utf-8"))
+    ):
+        if context is None:
+            yield lineno, None, text, []
+        else:  # babel's default keywords read ("context", "msgid") as pgettext's arguments
+            yield lineno, "pgettext", (context, text), []
 
 
-def chinese_literals(source: str) -> list[tuple[int, str]]:
-    """(line, text) of each Chinese str constant, not counting docstrings and f-string parts."""
+def chinese_literals(source: str) -> list[tuple[int, str, str | None]]:
+    """(line, text, context) of each Chinese str constant, not counting docstrings and
+    f-string parts; the context is the `context=` of the `Text(...)` call it starts."""
     tree = ast.parse(source)
     skip: set[int] = set()
+    contexts: dict[int, str] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
             body = node.body
@@ -46,10 +57,20 @@ def chinese_literals(source: str) -> list[tuple[int, str]]:
                 skip.add(id(body[0].value))
         elif isinstance(node, ast.JoinedStr):
             skip.update(id(part) for part in ast.walk(node))
+        elif isinstance(node, ast.Call) and _is_text_call(node) and node.args:
+            for keyword in node.keywords:
+                if keyword.arg == "context" and isinstance(keyword.value, ast.Constant):
+                    contexts[id(node.args[0])] = str(keyword.value.value)
     found = [
-        (node.lineno, node.value)
+        (node.lineno, node.value, contexts.get(id(node)))
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
         and id(node) not in skip and HAN.search(node.value)
     ]
-    return sorted(found)
+    return sorted(found, key=lambda item: (item[0], item[1], item[2] or ""))
+
+
+def _is_text_call(node: ast.Call) -> bool:
+    func = node.func
+    name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+    return name == "Text"

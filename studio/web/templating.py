@@ -27,10 +27,20 @@ def _localtime(
 
 def translate(message: str | None, **variables: Any) -> Markup:
     """`_()` in templates: the translation, escaped; `%(name)s` placeholders filled (and
-    escaped) only when variables are given, so a '%' in run-time text is just a '%'."""
+    escaped) only when variables are given, so a '%' in run-time text is just a '%'. A run-time
+    `i18n.Text` is translated by its msgid and filled with its own (escaped) parameters."""
     if not message:
         return Markup("")  # gettext("") is the catalog's header, not an empty string
+    if isinstance(message, i18n.Text) and not variables:
+        return Markup(message.translate(escape))
     text = escape(i18n.gettext(str(message)))
+    return text % variables if variables else text
+
+
+def translate_in_context(context: str, message: str, **variables: Any) -> Markup:
+    """`pgettext()` in templates: one Chinese word with two English meanings, e.g.
+    pgettext("button", "审核通过") is "Approve" where the status 审核通过 is "Approved"."""
+    text = escape(i18n.pgettext(context, message))
     return text % variables if variables else text
 
 
@@ -53,7 +63,8 @@ def make_environment() -> Environment:
     # jinja2's newstyle _() marks every translation safe and always %-formats it: fine for a
     # literal msgid, unsafe for _(value) on run-time text (a form error or notice quoting
     # what the user typed). Ours escapes the translation and formats only with variables.
-    env.globals.update(_=translate, gettext=translate, ngettext=translate_plural)
+    env.globals.update(_=translate, gettext=translate, ngettext=translate_plural,
+                       pgettext=translate_in_context)
     env.filters["localtime"] = _localtime
     env.globals["get_locale"] = i18n.get_locale
     return env

@@ -32,8 +32,12 @@ def _catalog() -> Catalog:
         return read_po(fh)
 
 
-def _extracted() -> tuple[dict[str, list[str]], set[str]]:
-    """msgid -> where it is used, and the files extraction read, as pybabel extract does."""
+Key = tuple[str, str | None]  # (msgid, msgctxt)
+
+
+def _extracted() -> tuple[dict[Key, list[str]], set[str]]:
+    """(msgid, context) -> where it is used, and the files extraction read, as pybabel
+    extract does."""
     with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, options_map = parse_mapping_cfg(fh, str(ROOT / "babel.cfg"))
     seen: set[str] = set()
@@ -42,23 +46,25 @@ def _extracted() -> tuple[dict[str, list[str]], set[str]]:
         if method != "ignore":
             seen.add(filename.replace("\\", "/"))
 
-    found: dict[str, list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[Key, list[str]] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, callback=visited
     ):
         for msgid in message if isinstance(message, tuple) else (message,):
             if msgid:
-                found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+                found.setdefault((msgid, context), []).append(f"{filename}:{lineno}")
     return found, seen
 
 
-def _translated(catalog: Catalog, msgid: str) -> bool:
-    entry = catalog.get(msgid)
+def _translated(catalog: Catalog, msgid: str, context: str | None = None) -> bool:
+    entry = catalog.get(msgid, context=context)
     return entry is not None and bool(entry.string)
 
 
 def test_catalog_parses_without_duplicates() -> None:
-    ids = re.findall(r'^msgid "(.+)"$', PO.read_text(encoding="utf-8"), flags=re.M)
+    # (msgctxt, msgid): one Chinese word may have two meanings (pgettext contexts)
+    ids = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', PO.read_text(encoding="utf-8"),
+                     flags=re.M)
     assert len(ids) == len(set(ids)), "duplicate msgids in the English catalog"
     catalog = _catalog()
     assert all(m.string for m in catalog if m.id)
@@ -81,8 +87,9 @@ def test_extraction_reads_every_studio_template_and_module() -> None:
 def test_every_studio_string_is_translated() -> None:
     found, _ = _extracted()
     catalog = _catalog()
-    missing = [f"{where[0]}: {msgid}" for msgid, where in sorted(found.items())
-               if not _translated(catalog, msgid)]
+    missing = [f"{where[0]}: {msgid}" + (f" (context {context})" if context else "")
+               for (msgid, context), where in sorted(found.items(), key=lambda i: str(i[0]))
+               if not _translated(catalog, msgid, context)]
     assert not missing, "untranslated (run the two commands in babel.cfg, then translate):\n" + (
         "\n".join(missing))
 

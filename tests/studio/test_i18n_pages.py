@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 
 from studio import i18n
 from studio.models.accounts import Workspace
+from studio.models.messages import ReviewStatus
+from studio.models.templates import Signature
 from studio.web.templating import make_environment
 from tests.conftest import OWNER, post_form
 from tests.studio.test_i18n import KEEP_CHINESE
@@ -170,3 +172,30 @@ def test_our_scripts_carry_no_chinese_words() -> None:
         if words := [lit for lit in literals if HAN.search(lit)]:
             found[script.name] = words
     assert found == {}
+
+
+async def test_approve_is_a_button_and_approved_a_status(seeded: httpx.AsyncClient) -> None:
+    """审核通过 is both: the reviewer's button reads Approve, the signature's status Approved."""
+    ws = await Workspace.first()
+    pending = await Signature.create(workspace=ws, text="新签名", status=ReviewStatus.IN_REVIEW)
+    page = BeautifulSoup((await seeded.get(f"/signatures/{pending.id}", headers=EN)).text,
+                         "html.parser")
+    button = page.select_one("button[value=approve]")
+    assert button is not None and button.get_text(strip=True) == "Approve"
+    listing = BeautifulSoup((await seeded.get("/signatures", headers=EN)).text, "html.parser")
+    assert "Approved" in {b.get_text(strip=True) for b in listing.select("td .badge")}
+    assert "Approve" not in {b.get_text(strip=True) for b in listing.select("td .badge")}
+
+
+async def test_edit_is_a_link_and_editor_a_role(seeded: httpx.AsyncClient) -> None:
+    """编辑 is both: the message list's Edit link, and the Editor role of the members page."""
+    messages = BeautifulSoup((await seeded.get("/messages", headers=EN)).text, "html.parser")
+    links = {a.get_text(strip=True) for a in messages.select("tbody a")}
+    assert "Edit" in links and "Editor" not in links
+    members = BeautifulSoup((await seeded.get("/settings/members", headers=EN)).text,
+                            "html.parser")
+    roles = {o.get_text(strip=True) for o in members.select("select[name=role] option")}
+    assert {"Owner", "Editor", "Reviewer", "Analyst"} <= roles
+    assert "Edit" not in roles
+    who = members.select_one(".who")  # the header's "name · role"
+    assert who is not None and who.get_text(strip=True).endswith("Owner")
