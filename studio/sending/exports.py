@@ -1,5 +1,6 @@
 """Delivery exports (CSV and xlsx): masked numbers unless an owner asks for full ones
-(audited by the view), and every cell neutralised against spreadsheet formula injection."""
+(audited by the view), and every cell neutralised against spreadsheet formula injection.
+Headers and the studio's own labels are in the reader's locale (Chinese by default)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import io
 from collections.abc import AsyncIterator, Iterable
 
 from studio.gateways.base import error_text
+from studio.i18n import gettext, localize
 from studio.models.sending import Channel, Delivery, DeliveryStatus
 from studio.sending.phones import mask_phone
 
@@ -18,6 +20,10 @@ _CHANNEL_ZH = {Channel.RCS: "5G消息", Channel.SMS: "短信", Channel.VIDEO_SMS
 _SKIP_ZH = {"opted_out": "已退订", "capped": "超过发送频次", "no_fallback": "不支持5G且不降级",
             "cancelled": "批次已取消", "carrier": "该号码所属运营商未通过模板报备"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def header() -> list[str]:
+    return [gettext(name) for name in HEADER]
 
 
 def neutralise(value: str) -> str:
@@ -43,8 +49,9 @@ def row_of(delivery: Delivery, *, full: bool, activity: tuple[int, int] = (0, 0)
     """One export row. A personalised link opens its recipient's page, so its code is part
     of the full export only (owners, audited), like the number."""
     phone = delivery.phone if full else mask_phone(delivery.phone)
-    cells = [phone, delivery.status.label_zh, channel_zh(delivery.channel), delivery.error_code,
-             explain(delivery), str(activity[0]), str(activity[1]), _when(delivery.sent_at),
+    cells = [phone, localize(delivery.status.label_zh), localize(channel_zh(delivery.channel)),
+             delivery.error_code, localize(explain(delivery)), str(activity[0]),
+             str(activity[1]), _when(delivery.sent_at),
              _when(delivery.reported_at), delivery.link_code if full else ""]
     return [neutralise(c) for c in cells]
 
@@ -72,7 +79,7 @@ async def deliveries(
 async def csv_bytes(batch_id: int, *, full: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADER)
+    writer.writerow(header())
     async for delivery, activity in deliveries(batch_id):
         writer.writerow(row_of(delivery, full=full, activity=activity))
     return out.getvalue().encode("utf-8-sig")  # the BOM makes Chinese Excel read UTF-8
@@ -82,8 +89,8 @@ async def xlsx_bytes(batch_id: int, *, full: bool) -> bytes:
     import openpyxl
 
     book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("发送明细")
-    sheet.append(HEADER)
+    sheet = book.create_sheet(gettext("发送明细"))
+    sheet.append(header())
     async for delivery, activity in deliveries(batch_id):
         sheet.append(row_of(delivery, full=full, activity=activity))
     out = io.BytesIO()
@@ -91,10 +98,11 @@ async def xlsx_bytes(batch_id: int, *, full: bool) -> bytes:
     return out.getvalue()
 
 
-def csv_of(rows: Iterable[list[str]], header: list[str]) -> bytes:
+def csv_of(rows: Iterable[list[str]], names: list[str]) -> bytes:
+    """A CSV download; `names` are zh-CN msgids, written in the reader's locale."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(header)
+    writer.writerow([gettext(name) for name in names])
     for row in rows:
         writer.writerow([neutralise(c) for c in row])
     return out.getvalue().encode("utf-8-sig")

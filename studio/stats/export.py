@@ -1,5 +1,6 @@
 """CSV and xlsx exports of a statistics page. Cells a spreadsheet would run as a formula
-(starting with =, +, -, @, or a tab/CR) are neutralised with a leading apostrophe."""
+(starting with =, +, -, @, or a tab/CR) are neutralised with a leading apostrophe. Sheet
+titles and headers are in the reader's locale (Chinese by default)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 
 from openpyxl import Workbook
 
+from studio.i18n import gettext
 from studio.stats.queries import Point, Totals
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -34,18 +36,24 @@ def build_sheets(
     name: str, period_label: str, totals: Totals, points: Iterable[Point],
     breakdowns: dict[str, list[tuple[str, int]]], buttons: list[tuple[str, str, int]],
 ) -> list[Sheet]:
-    summary = Sheet("汇总", ["名称", "时间范围", "PV", "UV", "IP数", "机器人访问", "按钮点击",
-                           "回复", "失效访问"],
+    summary = Sheet(gettext("汇总"), _names("名称", "时间范围", "PV", "UV", "IP数", "机器人访问",
+                                          "按钮点击", "回复", "失效访问"),
                     [[name, period_label, totals.pv, totals.uv, totals.ip, totals.bots,
                       totals.clicks, totals.replies, totals.expired]])
-    series = Sheet("趋势", ["时间", "PV", "UV", "IP数", "机器人访问", "按钮点击"],
+    series = Sheet(gettext("趋势"), _names("时间", "PV", "UV", "IP数", "机器人访问", "按钮点击"),
                    [[p.label, p.pv, p.uv, p.ip, p.bots, p.clicks] for p in points])
     sheets = [summary, series]
     for dim, rows in breakdowns.items():
-        sheets.append(Sheet(dim, [dim, "PV"], [[value or "(无)", n] for value, n in rows]))
+        sheets.append(Sheet(dim, [dim, "PV"],
+                            [[value or gettext("(无)"), n] for value, n in rows]))
     if buttons:
-        sheets.append(Sheet("按钮", ["按钮", "名称", "点击"], [list(b) for b in buttons]))
+        sheets.append(Sheet(gettext("按钮"), _names("按钮", "名称", "点击"),
+                            [list(b) for b in buttons]))
     return sheets
+
+
+def _names(*msgids: str) -> list[str]:
+    return [gettext(msgid) for msgid in msgids]
 
 
 def to_csv(sheets: list[Sheet]) -> bytes:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from studio import audit
+from studio import audit, i18n
 from studio.errors import FormInvalid, NotFound, TooLarge
 from studio.gateways.callbacks import BadCallback, parse_status, parse_uplink
 from studio.gateways.signing import BadSignature, verify_once
@@ -228,7 +228,8 @@ async def send_export(request: Request, ctx: Ctx) -> Response:
 @login_required(Perm.READ_STATS)
 async def send_rejected(request: Request, ctx: Ctx) -> Response:
     batch = await get_scoped(SendBatch, ctx, request.path_params["id"])
-    rows = await pages.rejected_rows(batch)
+    rows = [[line, cell, i18n.localize(reason)]
+            for line, cell, reason in await pages.rejected_rows(batch)]
     return _download(exports.csv_of(rows, ["行号", "号码", "原因"]),
                      f"batch-{batch.number}-invalid", "csv")
 

@@ -6,10 +6,13 @@ English; what users typed (names of the workspace, links, messages, batches) may
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 
 import httpx
+import openpyxl
 import pytest
 from bs4 import BeautifulSoup
 
@@ -199,3 +202,36 @@ async def test_edit_is_a_link_and_editor_a_role(seeded: httpx.AsyncClient) -> No
     assert "Edit" not in roles
     who = members.select_one(".who")  # the header's "name · role"
     assert who is not None and who.get_text(strip=True).endswith("Owner")
+
+
+def _csv_rows(response: httpx.Response) -> list[list[str]]:
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+async def test_exports_speak_the_readers_language(seeded: httpx.AsyncClient) -> None:
+    """Headers and sheet names of the delivery and statistics exports follow the locale."""
+    deliveries = _csv_rows(await seeded.get("/sending/1/export.csv", headers=EN))
+    assert deliveries[0][:3] == ["Number", "Status", "Channel"]
+    book = openpyxl.load_workbook(io.BytesIO(
+        (await seeded.get("/sending/1/export.xlsx", headers=EN)).content))
+    assert book.sheetnames == ["Delivery details"]
+    first = next(book["Delivery details"].iter_rows(max_row=1))
+    assert first[-1].value == "Personal short link"
+    stats = _csv_rows(await seeded.get("/stats/link/1/export.csv", headers=EN))
+    assert stats[0] == ["# Summary"] and stats[1][:2] == ["Name", "Time range"]
+    assert "# Trend" in [row[0] for row in stats if row]
+    book = openpyxl.load_workbook(io.BytesIO(
+        (await seeded.get("/stats/export.xlsx", headers=EN)).content))
+    assert book.sheetnames[:2] == ["Summary", "Trend"]
+    rejected = _csv_rows(await seeded.get("/sending/1/invalid.csv", headers=EN))
+    assert rejected[0] == ["Line", "Number", "Reason"]
+    headers = [deliveries[0], stats[1], rejected[0]]
+    assert not [h for row in headers for h in row if HAN.search(h)]
+
+
+async def test_exports_stay_chinese_by_default(seeded: httpx.AsyncClient) -> None:
+    zh = {"Accept-Language": "zh-CN,zh;q=0.9"}
+    assert _csv_rows(await seeded.get("/sending/1/export.csv", headers=zh))[0][:2] == [
+        "号码", "状态"]
+    assert _csv_rows(await seeded.get("/stats/link/1/export.csv", headers=zh))[0] == ["# 汇总"]
