@@ -47,6 +47,8 @@ class VisitWriter:
     ) -> None:
         self._options = options
         self._flush_size = options.flush_size
+        #: the user agents are parsed here only when this process writes to the database
+        self._parses = sink is None
         self._sink: Sink = sink or functools.partial(write_visits, hash_key=hash_key)
         self._buffer: list[VisitRow] = []
         self._wake = asyncio.Event()
@@ -80,8 +82,9 @@ class VisitWriter:
         return len(self._buffer)
 
     async def start(self) -> None:
-        # ua-parser compiles its rules on first use (~0.3 s): do it now, off the loop
-        await asyncio.to_thread(parse_agent, "Mozilla/5.0 (warm-up)")
+        if self._parses:
+            # ua-parser compiles its rules on first use (~0.3 s): do it now, off the loop
+            await asyncio.to_thread(parse_agent, "Mozilla/5.0 (warm-up)")
         self._stopping = False
         self._task = asyncio.create_task(self._run(), name="h5-visit-writer")
 

@@ -138,9 +138,23 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _lower_priority(nice: int, idle: bool) -> None:
+    """Make this process yield the CPU to the edge: niceness, and SCHED_IDLE where the
+    system has it (Linux)."""
+    import os
+
+    if nice:
+        os.nice(nice)
+    if idle and hasattr(os, "sched_setscheduler"):
+        try:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        except OSError as exc:
+            print(f"SCHED_IDLE not available ({exc}); running at niceness {nice}.",
+                  file=sys.stderr)
+
+
 def cmd_h5_writer(args: argparse.Namespace, settings: Settings) -> int:
     """Write the visits the standalone h5 processes spooled (H5_SPOOL_DIR) to the database."""
-    import os
     from pathlib import Path
 
     from h5.spool import SpoolIngester
@@ -151,8 +165,7 @@ def cmd_h5_writer(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     directory = Path(settings.tracking.spool_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    if settings.tracking.writer_nice:
-        os.nice(settings.tracking.writer_nice)
+    _lower_priority(settings.tracking.writer_nice, settings.tracking.writer_idle)
     ingester = SpoolIngester(directory, settings.ip_hash_key)
 
     async def work() -> None:

@@ -58,6 +58,10 @@ class TrackingOptions:
     #: CPU niceness `studio h5-writer` takes: it uses what the edge leaves, so under a burst
     #: the edge answers first and the writer catches up after
     writer_nice: int = 19
+    #: on Linux, `studio h5-writer` also takes the SCHED_IDLE policy: it runs only on CPU
+    #: time no other process wants, so it never slows the edge (nor, in a benchmark, the
+    #: load generator); under a sustained full load the spool grows until the load passes
+    writer_idle: bool = True
 
     @classmethod
     def from_env(cls, env: Config) -> TrackingOptions:
@@ -70,6 +74,7 @@ class TrackingOptions:
             raw_visit_days=max(0, env("VISIT_RETENTION_DAYS", cast=int, default=400)),
             spool_dir=env("H5_SPOOL_DIR", default=""),
             writer_nice=env("H5_WRITER_NICE", cast=int, default=19),
+            writer_idle=env("H5_WRITER_IDLE", cast=bool, default=True),
         )
 
 

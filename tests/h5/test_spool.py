@@ -133,3 +133,15 @@ async def test_studio_h5_writer_command_drains_the_spool(
     assert "33 visits from 3 files written" in done.stdout
     assert await Visit.filter(link_id=link.id).count() == 33
     assert list(spool.glob(f"*{SUFFIX}")) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="SCHED_IDLE is Linux-only")
+@pytest.mark.parametrize(("idle", "policy"), [(True, "SCHED_IDLE"), (False, "SCHED_OTHER")])
+def test_the_writer_takes_only_idle_cpu_unless_told_otherwise(idle: bool, policy: str) -> None:
+    """`studio h5-writer` lowers its own priority before its first write (in a child
+    process here: a process cannot raise its priority back)."""
+    probe = ("import os; from studio.cli import _lower_priority; "
+             f"_lower_priority(0, {idle}); print(os.sched_getscheduler(0))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=60, cwd=ROOT, check=True)
+    assert int(done.stdout) == getattr(os, policy)
