@@ -80,6 +80,8 @@ class RenderContext:
     resolver: MediaResolver = field(default_factory=PlaceholderResolver)
     #: SMS signature: the template's, or for 5G fallback the chatbot's (CTCU ``autograph``)
     signature: str | None = None
+    #: SMS counting; its ``short_link_length`` is what the CH5 link of an ``sms_ch5`` fallback
+    #: (and any link under ``short_link_prefixes``) counts as: the host passes its own
     sms_options: SmsOptions = DEFAULT_OPTIONS
     #: Short link to this message's CH5 page (``sms_ch5`` fallback)
     ch5_url: str | None = None

@@ -40,6 +40,7 @@ from renderers.sms_count import (
     find_forbidden,
     segment_count,
     signature_token,
+    with_link,
 )
 from renderers.urls import normalise_phone, to_uri
 
@@ -58,6 +59,7 @@ __all__ = [
     "render",
     "segment_count",
     "signature_token",
+    "with_link",
 ]
 
 CHANNEL = "sms"
@@ -85,8 +87,7 @@ def fallback_sms(message: Message, context: RenderContext) -> SmsCount:
             link = PREVIEW_CH5_URL
         if link is None:
             raise DocumentError([problems.missing_value("fallback", "ch5_url")])
-        text = f"{text} {link}" if text else link
-        links = (link,)
+        text, links = with_link(text, link), (link,)
     count = count_sms(text, context.signature, context.sms_options, links)
     found = [problems.forbidden_word("fallback", h.word, h.start) for h in count.forbidden]
     if count.over_limit:

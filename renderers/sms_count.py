@@ -89,6 +89,11 @@ def apply_signature(text: str, signature: str | None) -> str:
     return token + text
 
 
+def with_link(text: str, link: str) -> str:
+    """``text`` with ``link`` appended as the fallback SMS sends a CH5 link: after a space."""
+    return f"{text} {link}" if text else link
+
+
 def char_count(text: str) -> int:
     """Characters as billed: 1 each, 2 for characters outside the BMP."""
     return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)

@@ -4,7 +4,8 @@
 and count limit of the profile (default: the studio profile, 1–8 cards), links,
 phone numbers, locations, calendar times, variables (undeclared is an error,
 declared but unused a warning), the trigger and the fallback rule (including the
-fallback SMS text's length and forbidden content). Pass a resolver to also check
+fallback SMS text's length, with the CH5 link of ``sms_ch5`` counted as
+``sms_options.short_link_length``, and its forbidden content). Pass a resolver to also check
 media against the byte, type and duration budgets (:mod:`renderers.media_checks`).
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from functools import partial
 
 from renderers import problems
+from renderers.context import PREVIEW_CH5_URL
 from renderers.document import (
     Button,
     CalendarAction,
@@ -33,7 +35,7 @@ from renderers.errors import Problem, join_path
 from renderers.limits import STUDIO_PROFILE, Limit, Profile
 from renderers.media_checks import check_media
 from renderers.resolver import MediaResolver
-from renderers.sms_count import DEFAULT_OPTIONS, SmsOptions, count_sms
+from renderers.sms_count import DEFAULT_OPTIONS, SmsOptions, count_sms, with_link
 from renderers.urls import deep_link_ok, phone_ok, scheme_of, web_url_problem
 from renderers.variables import NAME_RE, VARIABLE_RE, used_variables
 
@@ -45,8 +47,10 @@ def validate(
     *,
     check_variables: bool = True,
     sms_options: SmsOptions = DEFAULT_OPTIONS,
+    signature: str | None = None,
 ) -> list[Problem]:
-    """Every problem of ``message``; an empty list means it can be saved and rendered."""
+    """Every problem of ``message``; an empty list means it can be saved and rendered.
+    ``signature``, when known, counts in the fallback SMS text's length as it is sent."""
     found = list(_structure(message, profile))
     for path, card in ((f"cards[{i}]", c) for i, c in enumerate(message.cards)):
         found += _card(card, path, profile)
@@ -56,7 +60,7 @@ def validate(
     if check_variables:
         found += _variables(message, profile)
     found += _trigger(message, profile)
-    found += _fallback(message, sms_options)
+    found += _fallback(message, sms_options, signature)
     if resolver is not None:
         found += check_media(message, profile, resolver)
     return found
@@ -238,7 +242,7 @@ def _trigger(m: Message, profile: Profile) -> Iterator[Problem]:
         seen.add(keyword)
 
 
-def _fallback(m: Message, options: SmsOptions) -> Iterator[Problem]:
+def _fallback(m: Message, options: SmsOptions, signature: str | None) -> Iterator[Problem]:
     fallback = m.fallback
     if fallback.type is FallbackType.VIDEO_SMS and not fallback.video_template_id:
         yield problems.required("fallback.video_template_id")
@@ -251,7 +255,10 @@ def _fallback(m: Message, options: SmsOptions) -> Iterator[Problem]:
     if fallback.text is not None:
         if not fallback.text.strip():
             yield problems.empty("fallback.text")
-        count = count_sms(fallback.text, None, options)
+        text, links = fallback.text, tuple[str, ...]()
+        if fallback.type is FallbackType.SMS_CH5:  # sent with the CH5 link appended
+            text, links = with_link(text, PREVIEW_CH5_URL), (PREVIEW_CH5_URL,)
+        count = count_sms(text, signature, options, links)
         if count.over_limit:
             yield problems.sms_too_long("fallback.text", options.max_chars, count.chars)
         for hit in count.forbidden:

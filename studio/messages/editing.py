@@ -85,8 +85,10 @@ class EditorState:
 
 async def preview_state(
     actor: Actor, message: Message, doc: dict[str, Any], *, chatbot_id: int | None,
-    problems: list[Problem] | None = None,
+    problems: list[Problem] | None = None, link_base: str = "",
 ) -> PreviewState:
+    """The preview and the problems; the fallback SMS counts its CH5 link and the short links
+    under `link_base` as the personalised links a batch sends (`studio.sms_templates.counting`)."""
     profile = None
     if chatbot_id is not None:
         profile = await ChatbotProfile.filter(id=chatbot_id,
@@ -94,9 +96,11 @@ async def preview_state(
     chatbot = profile_view(profile)
     resolver = await build_media_resolver(actor.workspace_id, doc)
     if problems is None:
-        problems = await draft_problems(actor, message, doc, resolver)
+        problems = await draft_problems(actor, message, doc, resolver, link_base=link_base,
+                                        signature=chatbot["signature"] or None)
     known = slots(doc)
-    preview = build_preview(doc, mode="rcs", resolver=resolver, signature=chatbot["signature"])
+    preview = build_preview(doc, mode="rcs", resolver=resolver, signature=chatbot["signature"],
+                            link_base=link_base)
     return PreviewState(
         preview=preview, chatbot=chatbot, placed=place(problems, known), slots=known,
         counts=counters(doc), default_fallback=default_fallback_text(parse_lenient(doc)[0]),
@@ -107,7 +111,7 @@ async def editor_state(
     actor: Actor, message: Message, version: MessageVersion, *, tz: ZoneInfo,
     doc: dict[str, Any] | None = None, form: dict[str, str] | None = None,
     problems: list[Problem] | None = None, notice: str = "", conflict: str = "",
-    can_edit: bool = True,
+    can_edit: bool = True, link_base: str = "",
 ) -> EditorState:
     """The editor for `version`, showing `doc` (unsaved form state) when given."""
     doc = doc if doc is not None else version.document
@@ -117,7 +121,8 @@ async def editor_state(
     values["chatbot"] = chatbot_raw
     chatbot_id = int(chatbot_raw) if chatbot_raw.isdigit() else None
     chatbots = await ChatbotProfile.filter(workspace_id=actor.workspace_id).order_by("id")
-    pv = await preview_state(actor, message, doc, chatbot_id=chatbot_id, problems=problems)
+    pv = await preview_state(actor, message, doc, chatbot_id=chatbot_id, problems=problems,
+                             link_base=link_base)
     videos = [(str(t.id), t.name) for t in await approved_video_templates(actor.workspace_id)]
     return EditorState(
         video_templates=videos,

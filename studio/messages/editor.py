@@ -17,6 +17,7 @@ from renderers import codec
 from renderers.document import Message
 from renderers.errors import DocumentError, Problem, Severity, errors_only
 from renderers.resolver import MediaResolver
+from renderers.sms_count import DEFAULT_OPTIONS, SmsOptions
 from renderers.validate import validate
 
 #: how many of each list the editor lets an author add (the studio profile's limits)
@@ -163,14 +164,17 @@ class Check:
 
 
 def check(doc: Mapping[str, Any], extra: list[Problem] | None = None,
-          resolver: MediaResolver | None = None) -> Check:
-    """Parse and validate a document (its media too, given a resolver); `extra` adds problems
-    found elsewhere (keyword clashes)."""
+          resolver: MediaResolver | None = None, sms_options: SmsOptions = DEFAULT_OPTIONS,
+          signature: str | None = None) -> Check:
+    """Parse and validate a document (its media too, given a resolver; its fallback SMS
+    counted with `sms_options` and `signature`); `extra` adds problems found elsewhere
+    (keyword clashes)."""
     try:
         message = codec.from_json(doc)
     except DocumentError as exc:
         return Check(None, list(exc.problems) + list(extra or []))
-    return Check(message, validate(message, resolver=resolver) + list(extra or []))
+    found = validate(message, resolver=resolver, sms_options=sms_options, signature=signature)
+    return Check(message, found + list(extra or []))
 
 
 def keyword_problem(path: str, keyword: str, other_name: str) -> Problem:

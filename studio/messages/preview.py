@@ -17,12 +17,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from renderers import ch5, codec
-from renderers.context import PREVIEW_CH5_URL, RenderContext
+from renderers.context import RenderContext
 from renderers.document import FallbackType, Message, MessageKind
 from renderers.errors import DocumentError
 from renderers.resolver import MediaNotFound, MediaResolver
-from renderers.sms import SmsCount, count_sms, flatten
+from renderers.sms import SmsCount, flatten, with_link
 from renderers.variables import fill_message, used_variables
+from studio.sms_templates import counting
 
 MODES = ("rcs", "ch5", "sms")
 MISSING_MEDIA = {"kind": "missing", "url": ""}
@@ -35,6 +36,9 @@ class Preview:
     exact: bool  #: rendered by the real renderer (the draft has no blocking problem)
     sms: SmsCount
     sms_kind: str  #: the fallback rule: none, sms, sms_ch5, video_sms
+    #: the short links of the fallback SMS (the CH5 link first), each counted as `link_length`
+    sms_links: tuple[str, ...] = ()
+    link_length: int = 0
 
 
 def parse_lenient(doc: Any, tries: int = 30) -> tuple[Message, bool]:
@@ -127,17 +131,32 @@ def _lenient_view(message: Message, resolver: MediaResolver) -> dict[str, Any]:
     }
 
 
-def fallback_sms(message: Message, signature: str | None) -> SmsCount:
-    """The fallback SMS as the recipient would get it (samples filled), counted."""
+@dataclass(frozen=True)
+class FallbackSms:
+    """The fallback SMS counted, and the short links in it (the CH5 link first) that count
+    as `link_length`, the personalised link a batch sends."""
+
+    count: SmsCount
+    short_links: tuple[str, ...]
+    link_length: int
+
+
+def fallback_sms(message: Message, signature: str | None, link_base: str = "") -> FallbackSms:
+    """The fallback SMS as the recipient would get it (samples filled), counted by
+    `studio.sms_templates.counting`: the CH5 link (a stand-in under `link_base`) and links
+    under `link_base` count as the personalised link a batch sends."""
+    options = counting.sms_options(link_base)
     m = fill_message(message, _samples(message))
     fallback = m.fallback
     with_links = fallback.type is not FallbackType.SMS_CH5
     text = fallback.text if fallback.text is not None else flatten(m, with_links)
     links: tuple[str, ...] = ()
     if fallback.type is FallbackType.SMS_CH5:
-        text, links = (f"{text} {PREVIEW_CH5_URL}" if text else PREVIEW_CH5_URL), (
-            PREVIEW_CH5_URL,)
-    return count_sms(text, signature or None, links=links)
+        link = counting.sample_link(link_base)
+        text, links = with_link(text, link), (link,)
+    count = counting.count(text, signature or None, options, links)
+    short = tuple(dict.fromkeys(links + counting.short_links_in(text, options)))
+    return FallbackSms(count, short, options.short_link_length)
 
 
 def default_fallback_text(message: Message) -> str:
@@ -147,7 +166,8 @@ def default_fallback_text(message: Message) -> str:
 
 
 def build_preview(
-    doc: Any, *, mode: str, resolver: MediaResolver, signature: str | None = None
+    doc: Any, *, mode: str, resolver: MediaResolver, signature: str | None = None,
+    link_base: str = "",
 ) -> Preview:
     message, pruned = parse_lenient(doc)
     try:
@@ -155,10 +175,13 @@ def build_preview(
         exact = not pruned
     except DocumentError:
         view, exact = _lenient_view(message, resolver), False
+    sms = fallback_sms(message, signature, link_base)
     return Preview(
         mode=mode if mode in MODES else "rcs",
         view=view,
         exact=exact,
-        sms=fallback_sms(message, signature),
+        sms=sms.count,
         sms_kind=message.fallback.type.value,
+        sms_links=sms.short_links,
+        link_length=sms.link_length,
     )

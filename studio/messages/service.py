@@ -27,6 +27,7 @@ from studio.messages.media import build_media_resolver, forget_uses, record_uses
 from studio.models.messages import ChatbotProfile, Message, MessageVersion, ReviewStatus
 from studio.models.templates import VideoSmsTemplate
 from studio.roles import Role
+from studio.sms_templates import counting
 
 SUBJECT = "message_version"
 NAME_MAX = 100
@@ -175,9 +176,11 @@ async def create_message(
 
 
 async def draft_problems(actor: Actor, message: Message, doc: dict[str, Any],
-                         resolver: MediaResolver | None = None) -> list[Problem]:
-    """Everything wrong with a draft: the document's problems (its media's too), keyword
-    clashes."""
+                         resolver: MediaResolver | None = None, *, link_base: str = "",
+                         signature: str | None = None) -> list[Problem]:
+    """Everything wrong with a draft: the document's problems (its media's too; its fallback
+    SMS counted with the chatbot's `signature` and as a batch sends it from `link_base`, by
+    `studio.sms_templates.counting`, as the editor's counter counts it), keyword clashes."""
     if resolver is None:
         resolver = await build_media_resolver(actor.workspace_id, doc)
     extra = []
@@ -187,7 +190,15 @@ async def draft_problems(actor: Actor, message: Message, doc: dict[str, Any],
         for word, owner in await keyword_clashes(actor.workspace_id, words, message_id=message.id):
             extra.append(keyword_problem("trigger.keywords", word, owner.message_name))
     extra += await _video_template_problems(actor, doc)
-    return check(doc, extra, resolver).problems
+    return check(doc, extra, resolver, counting.sms_options(link_base), signature).problems
+
+
+async def chatbot_signature(actor: Actor, chatbot_id: int | None) -> str:
+    """The fallback SMS signature of a chatbot of this workspace ("" for none)."""
+    if chatbot_id is None:
+        return ""
+    profile = await ChatbotProfile.filter(id=chatbot_id, workspace_id=actor.workspace_id).first()
+    return profile.fallback_signature if profile is not None else ""
 
 
 async def approved_video_templates(workspace_id: int) -> list[VideoSmsTemplate]:

@@ -20,7 +20,14 @@ from studio.errors import Conflict
 from studio.messages import review
 from studio.messages.keywords import keyword_clashes
 from studio.messages.media import record_uses, use_label
-from studio.messages.service import SUBJECT, Actor, DraftInvalid, draft_problems, get_version
+from studio.messages.service import (
+    SUBJECT,
+    Actor,
+    DraftInvalid,
+    chatbot_signature,
+    draft_problems,
+    get_version,
+)
 from studio.models.messages import Message, MessageVersion, ReviewEvent, ReviewStatus
 
 
@@ -29,10 +36,16 @@ async def _approved(message: Message, version: MessageVersion) -> None:
     await message.save(update_fields=["approved_version", "updated_at"])
 
 
-async def submit(actor: Actor, message: Message, *, now: datetime) -> MessageVersion:
+async def submit(actor: Actor, message: Message, *, now: datetime, link_base: str = ""
+                 ) -> MessageVersion:
+    """Submit the current version for review; `link_base` is where a batch's links live
+    (`studio.sms_templates.counting`), for the fallback SMS's length check (as the chatbot
+    signs it)."""
     async with in_transaction():
         version = await get_version(message)
-        problems = await draft_problems(actor, message, version.document)
+        signature = await chatbot_signature(actor, message.chatbot_id)
+        problems = await draft_problems(actor, message, version.document, link_base=link_base,
+                                        signature=signature or None)
         if errors := errors_only(problems):
             raise DraftInvalid(errors, "消息内容有问题，不能提交审核，请按提示修改")
         await review.submit(version, subject_type=SUBJECT, actor_id=actor.user_id,

@@ -55,7 +55,9 @@ class Composer:
         """The payload, or a short error code when this recipient's message cannot render."""
         context = RenderContext(
             variables=dict(delivery.variables or {}), signature=self.signature,
-            ch5_url=self.link(delivery),
+            # the CH5 link counts as what it is, a personalised link under the batch's base,
+            # as the message editor counted it
+            sms_options=counting.sms_options(self.link_base), ch5_url=self.link(delivery),
             envelope=Envelope(
                 destinations=(e164(delivery.phone),), message_id=delivery.message_uid,
                 sender_address=self.chatbot_uri,

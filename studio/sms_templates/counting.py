@@ -1,5 +1,7 @@
 """The one rule for counting short links in a text SMS, shared by the template editor (live
-counter, the saved 350-character check, the preview) and sending (`studio.sending.payloads`).
+counter, the saved 350-character check, the preview), the 5G message editor's fallback SMS
+(its counter and save checks, where the appended CH5 link is such a link) and sending
+(`studio.sending.payloads`, text SMS templates and a 5G message's fallback SMS alike).
 
 A batch replaces each short link of a template with a personalised one, the link base + "/" +
 a code of `PERSONAL_LENGTH` (10) characters, and carriers bill the text as sent. So every link
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from renderers.context import PREVIEW_CH5_URL
 from renderers.sms import DEFAULT_FORBIDDEN_WORDS, SmsCount, SmsOptions, count_sms
 from studio.links.codes import PERSONAL_LENGTH
 
@@ -38,6 +41,12 @@ def link_base(short_base_url: str, studio_base_url: str) -> str:
 def short_link_length(base: str) -> int:
     """The length of a personalised link under `base` (``https://t.cn/`` + 10 characters)."""
     return len(base.rstrip("/")) + 1 + PERSONAL_LENGTH
+
+
+def sample_link(base: str) -> str:
+    """A stand-in for a personalised link under `base` (previews): as long as the real one."""
+    base = base.rstrip("/")
+    return f"{base}/{'x' * PERSONAL_LENGTH}" if base else PREVIEW_CH5_URL
 
 
 def sms_options(base: str, forbidden_words: tuple[str, ...] = DEFAULT_FORBIDDEN_WORDS

@@ -24,6 +24,7 @@ from studio.messages.media import build_media_resolver, choose_renditions
 from studio.messages.review import ReviewPolicy
 from studio.models.messages import ChatbotProfile, ReviewStatus
 from studio.roles import Perm
+from studio.sms_templates import counting
 from studio.views.media import picker_context
 from studio.views.paging import Page
 from studio.web.context import Ctx, login_required
@@ -47,6 +48,11 @@ def _tz(ctx: Ctx) -> ZoneInfo:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _link_base(request: Request) -> str:
+    """Where a batch's links live, so the fallback SMS counts its CH5 link as sent."""
+    return counting.link_base(request.app.state.settings.short_base_url, str(request.base_url))
 
 
 def _guard_size(request: Request) -> None:
@@ -120,7 +126,8 @@ async def _editor(request: Request, ctx: Ctx, message: Any, status: int = 200,
                   **kwargs: Any) -> Response:
     version = await service.get_version(message)
     state = await editor_state(_actor(ctx), message, version, tz=_tz(ctx),
-                               can_edit=ctx.can(Perm.EDIT_CONTENT), **kwargs)
+                               can_edit=ctx.can(Perm.EDIT_CONTENT),
+                               link_base=_link_base(request), **kwargs)
     for name in state.media_fields:
         state.pickers[name] = await picker_context(request, ctx, target=name,
                                                    value=state.values.get(name))
@@ -162,14 +169,16 @@ async def message_preview(request: Request, ctx: Ctx) -> Response:
     message = await service.get_message(actor, request.path_params["id"])
     if request.method == "GET":
         version = await service.get_version(message)
-        pv = await preview_state(actor, message, version.document, chatbot_id=message.chatbot_id)
+        pv = await preview_state(actor, message, version.document, chatbot_id=message.chatbot_id,
+                                 link_base=_link_base(request))
         return render(request, "studio/message_preview.html",
                       {"message": message, "version": version, "pv": pv})
     form = await _form(request)
     doc = await _doc(form, ctx)
     chatbot = form.get("chatbot", "")
     pv = await preview_state(actor, message, doc,
-                             chatbot_id=int(chatbot) if chatbot.isdigit() else None)
+                             chatbot_id=int(chatbot) if chatbot.isdigit() else None,
+                             link_base=_link_base(request))
     return render(request, "studio/_msg_preview_response.html", {"pv": pv})
 
 
@@ -184,7 +193,8 @@ async def _decide(request: Request, ctx: Ctx, message: Any, decision: str,
     actor, now = _actor(ctx), _now()
     try:
         if decision == "submit":
-            version = await workflow.submit(actor, message, now=now)
+            version = await workflow.submit(actor, message, now=now,
+                                            link_base=_link_base(request))
         elif decision == "withdraw":
             version = await workflow.withdraw(actor, message, now=now)
         elif decision == "approve":

@@ -26,6 +26,7 @@ from renderers.document import (
 from renderers.errors import Severity
 from renderers.limits import CH5, RCS, STUDIO_PROFILE
 from renderers.resolver import DictResolver, PlaceholderResolver, Rendition, Thumbnail
+from renderers.sms_count import SmsOptions
 from renderers.validate import validate
 from tests.renderers.regen_golden import CASES_DIR, cases
 
@@ -229,6 +230,22 @@ def test_fallback_rules() -> None:
         ("forbidden_word", "contains forbidden content '加微信' at character 2"),
         ("forbidden_word", "contains forbidden content '加QQ' at character 11"),
     ]
+
+
+@pytest.mark.parametrize(("text_chars", "options", "signature", "problem"), [
+    (327, SmsOptions(), None, None),  # 327 + space + 22 = 350
+    (328, SmsOptions(), None, "sms_too_long"),
+    (319, SmsOptions(short_link_length=30), None, None),  # the host's link length passed in
+    (320, SmsOptions(short_link_length=30), None, "sms_too_long"),
+    (313, SmsOptions(short_link_length=30), "示例科技", None),  # 【示例科技】 counts too
+    (314, SmsOptions(short_link_length=30), "示例科技", "sms_too_long"),
+], ids=["default-350", "default-351", "host-350", "host-351", "signed-350", "signed-351"])
+def test_sms_ch5_fallback_text_counts_the_appended_link(
+    text_chars: int, options: SmsOptions, signature: str | None, problem: str | None
+) -> None:
+    message = text_with(fallback=Fallback.sms_ch5("字" * text_chars), ch5=True)
+    found = codes(message, sms_options=options, signature=signature)
+    assert found == ({"fallback.text": problem} if problem else {})
 
 
 def _resolver(
