@@ -91,7 +91,7 @@ async def heartbeat(job_id: int, worker: str, *, now: datetime, lease: timedelta
 
 async def report(job_id: int, worker: str, progress: int, message: str) -> None:
     await Job.filter(id=job_id, locked_by=worker, status=JobStatus.RUNNING).update(
-        progress=progress, message=message[:500]
+        progress=progress, message=message[:500], message_i18n=Job.i18n_of(message)
     )
 
 
@@ -111,7 +111,7 @@ async def fail(job: Job, worker: str, error: str, *, now: datetime, retry: bool)
         return
     await Job.filter(id=job.id, locked_by=worker).update(
         status=JobStatus.FAILED, error=error[:4000], finished_at=now, lease_until=None,
-        message=error[:500],
+        message=error[:500], message_i18n=Job.i18n_of(error),
     )
 
 

@@ -13,6 +13,11 @@ from studio.models.jobs import Job
 class JobFailed(Exception):
     """A handler's clear failure: no retry, the message (zh-CN) is kept on the job."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        #: kept as given: an i18n.Text stays one (str(exc) would be plain Chinese)
+        self.message = message
+
 
 @dataclass
 class JobContext:

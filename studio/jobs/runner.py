@@ -91,7 +91,7 @@ class Runner:
         try:
             await kind.handler(JobContext(job, report))
         except JobFailed as exc:
-            await queue.fail(job, self.name, str(exc), now=_now(), retry=False)
+            await queue.fail(job, self.name, exc.message, now=_now(), retry=False)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

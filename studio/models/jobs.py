@@ -7,6 +7,8 @@ from enum import StrEnum
 from tortoise import fields
 from tortoise.models import Model
 
+from studio.i18n import Text
+
 
 class JobStatus(StrEnum):
     QUEUED = "queued"
@@ -33,6 +35,9 @@ class Job(Model):
     progress = fields.IntField(default=0)
     #: short zh-CN status line shown under the progress bar
     message = fields.CharField(max_length=500, default="")
+    #: the msgid, context and parameters of `message` when it is an i18n.Text, so it is shown
+    #: in each reader's language (null: a plain zh-CN constant, translated as it is)
+    message_i18n = fields.JSONField(null=True)
     #: last error (kept when the job gives up)
     error = fields.TextField(default="")
     attempts = fields.IntField(default=0)
@@ -45,6 +50,18 @@ class Job(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     started_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
+
+    @property
+    def shown_message(self) -> str:
+        """`message` as templates translate it: through its msgid when it was an i18n.Text."""
+        if self.message_i18n:
+            return Text.from_json(self.message_i18n)
+        return self.message
+
+    @staticmethod
+    def i18n_of(message: str) -> dict[str, object] | None:
+        """What `message_i18n` keeps for a message about to be stored."""
+        return message.to_json() if isinstance(message, Text) else None
 
     class Meta:
         table = "job"
