@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -24,6 +25,7 @@ from h5.tracking import (
 )
 from h5.useragent import ParsedAgent, parse_agent
 from studio.models.visits import Scope, VisitType
+from studio.stats.sql import placeholders
 
 _HOURLY_COLUMNS = ("pv", "bots", "clicks", "replies", "expired")
 _PV, _BOTS, _CLICKS, _REPLIES, _EXPIRED = range(5)
@@ -46,6 +48,9 @@ class RollupBatch:
     orphans: dict[tuple[int, str], list[object]] = field(default_factory=dict)
     #: link id → non-bot opens
     link_pv: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    #: (scope, scope id, day) of visitors and IPs on a local day that had already ended
+    #: when the batch was built: a kept UV/IP count covering that day is out of date
+    late: set[tuple[str, int, int]] = field(default_factory=set)
 
 
 def referrer_host(referrer: str) -> str:
@@ -75,9 +80,11 @@ def _scopes(link: LinkRef) -> list[tuple[str, int]]:
 _OPEN = frozenset({VisitType.LINK, VisitType.CH5_VIEW})
 
 
-def build_batch(raws: Iterable[RawVisit], hash_key: str) -> RollupBatch:
+def build_batch(raws: Iterable[RawVisit], hash_key: str,
+                now: datetime | None = None) -> RollupBatch:
     """Count per link first (a few dictionary operations per visit), then spread the counts
     over the link's scopes (link, message, batch, workspace) once per distinct key."""
+    now = now or datetime.now(UTC)
     batch = RollupBatch()
     links: dict[int, LinkRef] = {}
     hourly: Counter[tuple[int, int, int]] = Counter()  # (link, hour, column)
@@ -146,6 +153,10 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str) -> RollupBatch:
                       for lid, day, key in visitors for scope, sid in scopes[lid]}
     batch.ips = {(links[lid].workspace_id, scope, sid, day, h)
                  for lid, day, h in ips for scope, sid in scopes[lid]}
+    today = {tz: local_day(now, tz) for tz in {link.timezone for link in links.values()}}
+    ended = {(lid, day) for lid, day, _ in visitors | ips
+             if day < today[links[lid].timezone]}
+    batch.late = {(scope, sid, day) for lid, day in ended for scope, sid in scopes[lid]}
     return batch
 
 
@@ -179,6 +190,8 @@ _IP_SQL = (
     "INSERT INTO unique_ip (workspace_id, scope, scope_id, day, ip_hash) VALUES ({marks}) "
     "ON CONFLICT (scope, scope_id, day, ip_hash) DO NOTHING"
 )
+_FORGET_SQL = ("DELETE FROM unique_count WHERE scope = ? AND scope_id = ? AND first_day <= ? "
+               "AND last_day >= ?")
 _ORPHAN_SQL = (
     "INSERT INTO orphan_hourly (hour, ip_hash, count, last_code) VALUES ({marks}) "
     "ON CONFLICT (hour, ip_hash) DO UPDATE SET count = orphan_hourly.count + excluded.count, "
@@ -201,6 +214,11 @@ async def write_batch(conn: BaseDBAsyncClient, batch: RollupBatch) -> None:
         await conn.execute_many(_sql(conn, _VISITOR_SQL, 5), [list(k) for k in batch.visitors])
     if batch.ips:
         await conn.execute_many(_sql(conn, _IP_SQL, 5), [list(k) for k in batch.ips])
+    if batch.late:
+        # visits of a day already ended (a writer backlog over midnight): drop the kept
+        # counts covering that day, so the next view counts it again, with them
+        await conn.execute_many(placeholders(conn, _FORGET_SQL),
+                                [[scope, sid, day, day] for scope, sid, day in batch.late])
     if batch.orphans:
         rows = [[hour, h, n, code] for (hour, h), (n, code) in batch.orphans.items()]
         await conn.execute_many(_sql(conn, _ORPHAN_SQL, 4), rows)

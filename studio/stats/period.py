@@ -23,7 +23,8 @@ class Granularity(StrEnum):
 
 
 #: a day is closed this long after it ended: the writer flushes every second or so, and a
-#: database away for minutes is retried; after that, its rollup rows no longer change
+#: database away for minutes is retried; visits of the day written later still (a backlog)
+#: drop the kept counts of that day (`h5.rollups`), so they are counted again
 CLOSE_AFTER = timedelta(hours=1)
 
 

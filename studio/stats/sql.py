@@ -9,7 +9,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 
 
-def _dialect(conn: BaseDBAsyncClient, sql: str) -> str:
+def placeholders(conn: BaseDBAsyncClient, sql: str) -> str:
+    """`?` placeholders as the database wants them ($1, $2, … on PostgreSQL)."""
     if conn.capabilities.dialect != "postgres":
         return sql
     parts = sql.split("?")
@@ -18,9 +19,9 @@ def _dialect(conn: BaseDBAsyncClient, sql: str) -> str:
 
 async def rows(sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
     conn = get_connection("default")
-    return list(await conn.execute_query_dict(_dialect(conn, sql), list(params)))
+    return list(await conn.execute_query_dict(placeholders(conn, sql), list(params)))
 
 
 async def execute_many(sql: str, values: Sequence[Sequence[Any]]) -> None:
     conn = get_connection("default")
-    await conn.execute_many(_dialect(conn, sql), [list(v) for v in values])
+    await conn.execute_many(placeholders(conn, sql), [list(v) for v in values])

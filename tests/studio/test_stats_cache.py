@@ -8,11 +8,15 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from tortoise.transactions import in_transaction
 
+from h5.rollups import build_batch, write_batch
+from h5.tracking import LinkRef, RawVisit
+from h5.visitor import Visitor
 from studio.models.visits import UniqueCount
 from studio.stats import queries, uniques
 from studio.stats.period import Granularity, Period, closed_through
-from tests.studio.test_stats_numbers import TZ, _expected, generated  # noqa: F401
+from tests.studio.test_stats_numbers import AGENTS, TZ, _expected, generated  # noqa: F401
 
 #: the generated visits are local days 2026-03-01 … 2026-03-07; days up to 03-03 are closed
 #: and 03-04 … 03-07 open
@@ -79,3 +83,37 @@ async def test_warming_keeps_the_overview_ranges(generated) -> None:  # noqa: F8
     got = await queries.totals(workspace.id, "w", workspace.id, period)
     expected = _expected(visits, period.start, period.end)
     assert (got.uv, got.ip) == (expected["uv"], expected["ip"])
+
+
+async def test_a_late_visit_to_a_kept_day_is_counted(generated) -> None:  # noqa: F811
+    """A writer backlog over midnight: visits of a day whose UV/IP count is already kept
+    reach the database later. The kept count covering that day is dropped, so the next
+    view counts them; PV (hourly sums) adds up either way."""
+    workspace, link, visits = generated
+    day = date(2026, 3, 2)
+    for period in (Period(day, day, TZ, Granularity.DAY, CLOSED),
+                   Period(date(2026, 3, 1), CLOSED, TZ, Granularity.DAY, CLOSED)):
+        await queries.totals(workspace.id, "l", link.id, period)  # counted and kept
+    assert await UniqueCount.filter(scope="l", scope_id=link.id, first_day=20260302).exists()
+
+    ref = LinkRef(link.id, workspace.id, None, None, TZ)
+    at = datetime(2026, 3, 2, 23, 59, tzinfo=ZoneInfo(TZ))
+    late = RawVisit.for_link(ref, Visitor("198.51.100.7", AGENTS[0][0], "", "late0000visitor1"),
+                             at, ch5=False)
+    async with in_transaction() as conn:
+        await write_batch(conn, build_batch([late], "hash-key",
+                                            now=datetime(2026, 3, 4, 9, tzinfo=ZoneInfo(TZ))))
+    everything = [*visits, (late, False)]
+    for start in (day, date(2026, 3, 1)):
+        period = Period(start, CLOSED, TZ, Granularity.DAY, CLOSED)
+        got = await queries.totals(workspace.id, "l", link.id, period)
+        expected = _expected(everything, start, CLOSED)
+        assert (got.uv, got.ip, got.pv) == (expected["uv"], expected["ip"], expected["pv"])
+    # a visit of today leaves the kept counts alone
+    kept = await UniqueCount.filter(scope="l", scope_id=link.id).count()
+    today = RawVisit.for_link(ref, Visitor("198.51.100.8", AGENTS[0][0], "", ""),
+                              datetime(2026, 3, 4, 9, tzinfo=ZoneInfo(TZ)), ch5=False)
+    async with in_transaction() as conn:
+        await write_batch(conn, build_batch([today], "hash-key",
+                                            now=datetime(2026, 3, 4, 9, 1, tzinfo=ZoneInfo(TZ))))
+    assert await UniqueCount.filter(scope="l", scope_id=link.id).count() == kept
