@@ -1,12 +1,35 @@
-"""What the browser tests share: Debian's Chromium, its flags, a free port, artifacts."""
+"""What the browser tests share: Debian's Chromium, its flags, a free port, artifacts, and the
+fixtures that start a real studio server process (`server`, on `database_url`) and launch
+Chromium (`chromium`). Test modules import the fixtures they use from here (tests/browser/
+conftest.py does it for the tests in this folder); `seed` writes to the server's database.
+
+    def test_x(server: str, database_url: str, chromium: Browser) -> None:
+        seed(_add_rows(database_url))
+        page = chromium.new_page(viewport={"width": 375, "height": 800})
+        page.goto(f"{server}/login")
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
+import subprocess
+import sys
+import time
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import httpx
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
+T = TypeVar("T")
 
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +52,87 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+#: how long a starting server may take (it migrates first; a busy machine is slow), and a
+#: stopping one before it is killed
+START_SECONDS = 120
+STOP_SECONDS = 20
+
+
+@contextmanager
+def running_studio(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """A real studio process (uvicorn, the h5 app under /s) on a free port, its data under
+    `tmp_path`, on `database_url`; yields its base URL once it answers. Its output goes to
+    `tmp_path`/server.log, shown when it does not start. Client IPs come from the app's own
+    trusted-proxy setting only (``--no-proxy-headers``, as in production)."""
+    port = free_port()
+    env = {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": database_url}
+    log_path = tmp_path / "server.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "studio.app:create_app", "--host",
+         "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-proxy-headers"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                httpx.get(f"{base}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"the server did not start: {log_path.read_text()}") from None
+                time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """The SQLite file the `server` of this test runs on (it migrates it on start)."""
+    return f"sqlite://{tmp_path / 'studio.sqlite3'}"
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[str]:
+    """The base URL of a real studio server process for this test (skipped without Chromium,
+    before the server starts)."""
+    need_chromium()
+    with running_studio(tmp_path, database_url) as base:
+        yield base
+
+
+@pytest.fixture
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium (Debian's, with `ARGS`) through Playwright's sync API, closed after
+    the test. Contexts and pages are the test's own (viewport, locale, JavaScript)."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def seed(work: Coroutine[Any, Any, T]) -> T:
+    """Run `work` (which writes to the server's database) to its end, in a thread of its own:
+    Playwright's sync API holds this thread's event loop once `chromium` is up."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work).result()
 
 
 def first_login(page, server: str, login: str, temp_password: str,  # type: ignore[no-untyped-def]

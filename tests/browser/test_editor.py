@@ -5,28 +5,18 @@ it, and the exported JSON renders to GSMA JSON. Screenshots go to test-artifacts
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from renderers import codec, rcs
 from renderers.context import RenderContext
-from tests.browser.support import (
-    ARGS,
-    ARTIFACTS,
-    CHROMIUM,
-    ROOT,
-    first_login,
-    free_port,
-    need_chromium,
-    wait_swapped,
-)
+from tests.browser.support import ARTIFACTS, first_login, wait_swapped
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 OWNER = ("owner@example.cn", "owner password 1")
 REVIEWER = ("reviewer@example.cn", "reviewer password 1")
@@ -34,75 +24,36 @@ REVIEWER = ("reviewer@example.cn", "reviewer password 1")
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    need_chromium()
-    port = free_port()
-    env = {**os.environ, "STUDIO_DATA_DIR": str(tmp_path / "data"),
-           "DATABASE_URL": f"sqlite://{tmp_path / 'studio.sqlite3'}"}
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "studio.app:create_app",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120  # migrations on a busy machine take a while
-        while True:
-            try:
-                httpx.get(f"{base}/login", timeout=1)
-                break
-            except httpx.HTTPError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    log_text = (tmp_path / "server.log").read_text()
-                    raise RuntimeError(f"the server did not start: {log_text}") from None
-                time.sleep(0.2)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def test_carousel_with_floating_buttons_submit_approve_export(server: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
+def test_carousel_with_floating_buttons_submit_approve_export(
+    server: str, chromium: Browser
+) -> None:
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            owner = browser.new_context(viewport={"width": 1280, "height": 900},
-                                        accept_downloads=True, locale="zh-CN")
-            page = owner.new_page()
-            page.set_default_timeout(10_000)
-            temp_password = _setup_and_add_reviewer(page, server)
-            mid = _build_carousel(page, server)
-            _screenshots(page)
-            _submit(page)
-            reviewer = browser.new_context(viewport={"width": 375, "height": 800},
-                                           locale="zh-CN")
-            _approve(reviewer.new_page(), server, mid, temp_password)
-            reviewer.close()
-            page.reload()
-            expect(page.locator(".msg-head .badge")).to_have_text("已通过")
-            with page.expect_download() as info:
-                page.click("text=导出 JSON")
-            exported = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-            for name, path in (("list", "/messages"), ("history", f"/messages/{mid}/history"),
-                               ("gsma", f"/messages/{mid}/gsma")):
-                page.goto(f"{server}{path}")
-                page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
-            page.set_viewport_size({"width": 375, "height": 800})
-            page.goto(f"{server}/messages")
-            page.screenshot(path=str(ARTIFACTS / "list-375.png"), full_page=True)
-            owner.close()
-        finally:
-            browser.close()
+    owner = chromium.new_context(viewport={"width": 1280, "height": 900},
+                                 accept_downloads=True, locale="zh-CN")
+    page = owner.new_page()
+    page.set_default_timeout(10_000)
+    temp_password = _setup_and_add_reviewer(page, server)
+    mid = _build_carousel(page, server)
+    _screenshots(page)
+    _submit(page)
+    reviewer = chromium.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+    _approve(reviewer.new_page(), server, mid, temp_password)
+    reviewer.close()
+    page.reload()
+    expect(page.locator(".msg-head .badge")).to_have_text("已通过")
+    with page.expect_download() as info:
+        page.click("text=导出 JSON")
+    exported = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    for name, path in (("list", "/messages"), ("history", f"/messages/{mid}/history"),
+                       ("gsma", f"/messages/{mid}/gsma")):
+        page.goto(f"{server}{path}")
+        page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(f"{server}/messages")
+    page.screenshot(path=str(ARTIFACTS / "list-375.png"), full_page=True)
+    owner.close()
     message = codec.from_json(exported)
     assert message.kind.value == "carousel" and len(message.cards) == 3
     assert [s.action.type for s in message.suggestions] == ["dial", "show_location"]

@@ -3,9 +3,7 @@ media library and of the message list in place of the link, which then disappear
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -15,8 +13,11 @@ from studio.messages import service
 from studio.models.accounts import Membership, Workspace
 from studio.models.media import AssetKind, AssetStatus, MediaAsset
 from studio.views.messages import LIST_PAGE_SIZE
-from tests.browser.support import ARGS, CHROMIUM
-from tests.browser.test_editor import OWNER, server  # noqa: F401
+from tests.browser.support import chromium, database_url, seed, server  # noqa: F401
+from tests.browser.test_editor import OWNER
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -39,39 +40,33 @@ async def _seed(db_url: str) -> None:
         await close_db()
 
 
-def test_load_more_appends_in_place(server: str, tmp_path: Path) -> None:  # noqa: F811
-    from playwright.sync_api import expect, sync_playwright
+def test_load_more_appends_in_place(
+    server: str, database_url: str, chromium: Browser  # noqa: F811
+) -> None:
+    from playwright.sync_api import expect
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 800})
-            page.goto(f"{server}/setup")
-            page.fill("#f-workspace_name", "示例科技")
-            page.fill("#f-name", "王经理")
-            page.fill("#f-login", OWNER[0])
-            page.fill("#f-password", OWNER[1])
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{server}/")
-            # in a thread of its own: Playwright's sync API holds this thread's event loop
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(asyncio.run, _seed(f"sqlite://{tmp_path / 'studio.sqlite3'}")
-                            ).result()
+    page = chromium.new_page(viewport={"width": 375, "height": 800})
+    page.goto(f"{server}/setup")
+    page.fill("#f-workspace_name", "示例科技")
+    page.fill("#f-name", "王经理")
+    page.fill("#f-login", OWNER[0])
+    page.fill("#f-password", OWNER[1])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    seed(_seed(database_url))  # beside the running server, once the owner exists
 
-            page.goto(f"{server}/media")
-            expect(page.locator("li.media-card")).to_have_count(PAGE_SIZE)
-            page.click("li.media-more a")
-            expect(page.locator("li.media-card")).to_have_count(PAGE_SIZE + 3)
-            expect(page.locator("li.media-more")).to_have_count(0)
-            assert page.url == f"{server}/media"  # appended, not navigated
-            expect(page.locator("li.media-card").last).to_contain_text("图000")
+    page.goto(f"{server}/media")
+    expect(page.locator("li.media-card")).to_have_count(PAGE_SIZE)
+    page.click("li.media-more a")
+    expect(page.locator("li.media-card")).to_have_count(PAGE_SIZE + 3)
+    expect(page.locator("li.media-more")).to_have_count(0)
+    assert page.url == f"{server}/media"  # appended, not navigated
+    expect(page.locator("li.media-card").last).to_contain_text("图000")
 
-            page.goto(f"{server}/messages")
-            rows = page.locator("table.msg-table tbody > tr[id]")
-            expect(rows).to_have_count(LIST_PAGE_SIZE)
-            page.click("tr.more-row a")
-            expect(rows).to_have_count(LIST_PAGE_SIZE + 2)
-            expect(page.locator("tr.more-row")).to_have_count(0)
-            expect(rows.last).to_contain_text("消息000")
-        finally:
-            browser.close()
+    page.goto(f"{server}/messages")
+    rows = page.locator("table.msg-table tbody > tr[id]")
+    expect(rows).to_have_count(LIST_PAGE_SIZE)
+    page.click("tr.more-row a")
+    expect(rows).to_have_count(LIST_PAGE_SIZE + 2)
+    expect(page.locator("tr.more-row")).to_have_count(0)
+    expect(rows.last).to_contain_text("消息000")
