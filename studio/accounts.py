@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from tortoise.transactions import in_transaction
 
 from studio.errors import Conflict, Forbidden, FormInvalid, NotFound, RateLimited
+from studio.i18n import Text
 from studio.models.accounts import Invite, LoginAttempt, Membership, User, Workspace
 from studio.passwords import hash_password, password_problem, temporary_password, verify_password
 from studio.roles import Role
@@ -97,7 +98,7 @@ async def authenticate(
         or failures_for_ip >= options.login_max_failures * 4
     ):
         minutes = options.login_window_seconds // 60
-        raise RateLimited(f"登录失败次数过多，请 {minutes} 分钟后再试")
+        raise RateLimited(Text("登录失败次数过多，请 %(minutes)s 分钟后再试", minutes=minutes))
     user = await User.filter(email=login, is_active=True).first()
     ok = verify_password(user.password_hash if user else None, password)
     await LoginAttempt.create(username=login, ip=ip[:64], success=ok, at=now)

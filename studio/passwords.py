@@ -7,6 +7,8 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from studio.i18n import Text
+
 _hasher = PasswordHasher()
 MIN_LENGTH = 8
 #: a hash to verify against when the user is unknown, so timing does not tell
@@ -27,7 +29,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 def password_problem(password: str) -> str | None:
     """A zh-CN message when the password is too weak, else None."""
     if len(password) < MIN_LENGTH:
-        return f"密码至少需要 {MIN_LENGTH} 个字符"
+        return Text("密码至少需要 %(n)s 个字符", n=MIN_LENGTH)
     if len(password) > 256:
         return "密码过长（最多 256 个字符）"
     if password.isdigit() and len(set(password)) <= 2:

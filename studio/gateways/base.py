@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from studio.i18n import Text
 from studio.models.sending import Channel
 
 
@@ -71,4 +72,6 @@ ERROR_TEXTS = {
 
 
 def error_text(code: str) -> str:
-    return ERROR_TEXTS.get(code, f"运营商错误码 {code}" if code else "")
+    if not code:
+        return ""
+    return ERROR_TEXTS.get(code) or Text("运营商错误码 %(code)s", code=code)

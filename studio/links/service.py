@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from studio.errors import Conflict, FormInvalid
+from studio.i18n import Text
 from studio.links.codes import (
     DEFAULT_LENGTH,
     PERSONAL_LENGTH,
@@ -62,7 +63,7 @@ async def _target(workspace_id: int, spec: LinkSpec) -> tuple[str, MessageVersio
     try:
         return normalise_url(spec.target_url), None
     except TargetInvalid as exc:
-        raise FormInvalid({"target_url": str(exc)}) from None
+        raise FormInvalid({"target_url": exc.args[0]}) from None  # a Text stays one
 
 
 async def create_link(workspace_id: int, user_id: int | None, spec: LinkSpec) -> ShortLink:
@@ -165,7 +166,7 @@ async def bulk_create(workspace_id: int, user_id: int | None, text: str) -> Bulk
     errors: list[tuple[int, str]] = []
     rows = _rows(text)
     if len(rows) > MAX_BULK_ROWS:
-        raise FormInvalid({"file": f"一次最多导入 {MAX_BULK_ROWS} 行"})
+        raise FormInvalid({"file": Text("一次最多导入 %(n)s 行", n=MAX_BULK_ROWS)})
     for number, row in enumerate(rows, start=1):
         cells = [c.strip() for c in row]
         if not any(cells):

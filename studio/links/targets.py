@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from studio.i18n import Text
+
 MAX_URL = 2048
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: characters kept as they are; everything else (spaces, CJK) is percent-encoded
@@ -53,5 +55,5 @@ def normalise_url(raw: str) -> str:
     fragment = quote(parts.fragment, safe=_SAFE)
     normalised = urlunsplit((scheme, netloc, path, query, fragment))
     if len(normalised) > MAX_URL:
-        raise TargetInvalid(f"链接过长（最多 {MAX_URL} 个字符）")
+        raise TargetInvalid(Text("链接过长（最多 %(n)s 个字符）", n=MAX_URL))
     return normalised

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from media.errors import MediaError
 from studio.errors import Conflict, StudioError
+from studio.i18n import Text
 
 
 class MediaRefused(StudioError):
@@ -22,4 +23,5 @@ class AssetInUse(Conflict):
     @classmethod
     def for_labels(cls, labels: list[str]) -> AssetInUse:
         shown = "、".join(labels[:5]) + ("等" if len(labels) > 5 else "")
-        return cls(f"该素材正在被使用，不能删除：{shown}。请先在这些内容中移除它。")
+        return cls(Text("该素材正在被使用，不能删除：%(uses)s。请先在这些内容中移除它。",
+                         uses=shown))

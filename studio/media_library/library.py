@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 from media.profiles import PROFILES
 from media.storage import Storage
 from studio.errors import FormInvalid
+from studio.i18n import Text
 from studio.media_library.errors import AssetInUse
 from studio.models.jobs import Job
 from studio.models.media import AssetKind, AssetStatus, AssetUse, MediaAsset, Rendition
@@ -130,7 +131,7 @@ async def rename(asset: MediaAsset, name: str) -> None:
     if not clean:
         raise FormInvalid({"name": "请输入名称"})
     if len(clean) > NAME_MAX:
-        raise FormInvalid({"name": f"名称不能超过 {NAME_MAX} 个字符"})
+        raise FormInvalid({"name": Text("名称不能超过 %(n)s 个字符", n=NAME_MAX)})
     asset.name = clean
     await MediaAsset.filter(id=asset.id).update(name=clean)
 

@@ -18,6 +18,7 @@ from media.errors import MediaError
 from media.probe import MediaInfo, probe
 from media.profiles import DEFAULT_RENDITIONS, Profile
 from media.sniff import Kind, sniff_file
+from studio.i18n import Text
 from studio.jobs import queue
 from studio.jobs.registry import JobContext, JobFailed, job_handler
 from studio.media_library.config import JobMedia
@@ -45,7 +46,8 @@ async def process_asset(job_ctx: JobContext) -> None:
             await _make_with_progress(
                 job_ctx, asset, profile_for(name), media, trim=trim,
                 base=5 + 95 * index / len(names), span=95 / len(names),
-                message=f"正在生成规格 {index + 1}/{len(names)}：{name}",
+                message=Text("正在生成规格 %(index)s/%(count)s：%(name)s", index=index + 1,
+                             count=len(names), name=name),
             )
     except MediaError as exc:
         await _mark_failed(asset, exc.message_zh)
@@ -69,7 +71,7 @@ async def make_on_demand(job_ctx: JobContext) -> None:
         profile = profile_for(str(payload["profile"]), payload.get("share_bytes"))
         await _make_with_progress(
             job_ctx, asset, profile, media, trim=bool(payload.get("trim")), base=0, span=100,
-            message=f"正在生成规格：{profile.name}",
+            message=Text("正在生成规格：%(name)s", name=profile.name),
         )
     except MediaError as exc:
         raise JobFailed(exc.message_zh) from exc

@@ -16,6 +16,7 @@ from typing import Any
 from renderers.sms_count import signature_token
 from renderers.urls import phone_ok, web_url_problem
 from studio.errors import FormInvalid
+from studio.i18n import Text
 from studio.models.messages import ChatbotProfile
 
 MENU_TOP = 3
@@ -36,14 +37,14 @@ def _entry(form: Mapping[str, str], prefix: str, errors: dict[str, str],
             errors[prefix + "label"] = "请填写菜单名称"
         return None
     if len(label) > LABEL_MAX:
-        errors[prefix + "label"] = f"菜单名称最多 {LABEL_MAX} 个字"
+        errors[prefix + "label"] = Text("菜单名称最多 %(n)s 个字", n=LABEL_MAX)
     if submenu and kind == "submenu":
         return {"label": label, "children": []}
     if kind not in MENU_TYPES:
         errors[prefix + "type"] = "请选择菜单功能"
         return None
     if len(value) > VALUE_MAX:
-        errors[prefix + "value"] = f"最多 {VALUE_MAX} 个字"
+        errors[prefix + "value"] = Text("最多 %(n)s 个字", n=VALUE_MAX)
     elif kind == "reply" and not value:
         errors[prefix + "value"] = "请填写上行内容"
     elif kind == "open_url" and web_url_problem(value):

@@ -28,6 +28,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from studio.errors import Conflict, Forbidden, FormInvalid
+from studio.i18n import Text
 from studio.models.messages import ReviewEvent, ReviewStatus
 from studio.roles import Perm, Role, can
 
@@ -116,7 +117,7 @@ def clean_reason(reason: str) -> str:
     if not text:
         raise FormInvalid({"reason": "请填写驳回原因"})
     if len(text) > REASON_MAX:
-        raise FormInvalid({"reason": f"驳回原因最多 {REASON_MAX} 个字"})
+        raise FormInvalid({"reason": Text("驳回原因最多 %(n)s 个字", n=REASON_MAX)})
     return text
 
 

@@ -19,6 +19,7 @@ from renderers.errors import DocumentError, Problem, errors_only
 from renderers.resolver import MediaResolver
 from renderers.validate import validate
 from studio.errors import Conflict, FormInvalid, NotFound, StudioError
+from studio.i18n import Text
 from studio.messages import review
 from studio.messages.editor import blank_document, check, keyword_problem
 from studio.messages.form import KINDS
@@ -73,7 +74,7 @@ def clean_name(value: str) -> str:
     if not name:
         raise FormInvalid({"name": "请填写消息名称"})
     if len(name) > NAME_MAX:
-        raise FormInvalid({"name": f"消息名称最多 {NAME_MAX} 个字"})
+        raise FormInvalid({"name": Text("消息名称最多 %(n)s 个字", n=NAME_MAX)})
     return name
 
 

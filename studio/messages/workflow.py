@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from renderers.errors import errors_only
 from studio.errors import Conflict
+from studio.i18n import Text
 from studio.messages import review
 from studio.messages.keywords import keyword_clashes
 from studio.messages.media import record_uses, use_label
@@ -66,8 +67,9 @@ async def approve(actor: Actor, message: Message, *, now: datetime) -> MessageVe
                                             message_id=message.id)
             if clashes:
                 word, owner = clashes[0]
-                raise Conflict(f"关键词“{word}”已被已通过的消息“{owner.message_name}”使用，"
-                               "不能通过；请驳回并说明原因")
+                raise Conflict(Text("关键词“%(keyword)s”已被已通过的消息“%(message)s”使用，"
+                                    "不能通过；请驳回并说明原因",
+                                    keyword=word, message=owner.message_name))
         await review.approve(version, subject_type=SUBJECT, actor_id=actor.user_id,
                              role=actor.role, policy=actor.policy, now=now)
         await _approved(message, version)

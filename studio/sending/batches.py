@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from studio.errors import Conflict, FormInvalid
+from studio.i18n import Text
 from studio.jobs import queue
 from studio.models.jobs import Job, JobStatus
 from studio.models.messages import Message, MessageVersion, ReviewStatus
@@ -166,7 +167,8 @@ async def _signature_still_usable(batch: SendBatch) -> None:
     """A signature withdrawn after the batch was made may not be sent under."""
     if batch.signature and not await content.signature_usable(
             batch.workspace_id, batch.signature):  # type: ignore[attr-defined]
-        raise FormInvalid({"recipients": f"签名【{batch.signature}】已注销或未审核通过，不能发送"})
+        raise FormInvalid({"recipients": Text("签名【%(signature)s】已注销或未审核通过，不能发送",
+                                               signature=batch.signature)})
 
 
 async def start_now(batch: SendBatch, *, now: datetime, link_base: str) -> None:
@@ -188,7 +190,8 @@ async def schedule(
     await _signature_still_usable(batch)
     if at < now + timedelta(minutes=options.min_schedule_minutes):
         minutes = options.min_schedule_minutes
-        raise FormInvalid({"scheduled_at": f"定时发送时间至少需晚于当前 {minutes} 分钟"})
+        raise FormInvalid({"scheduled_at": Text("定时发送时间至少需晚于当前 %(minutes)s 分钟",
+                                                 minutes=minutes)})
     await _cancel_job(batch, now)
     batch.status = BatchStatus.SCHEDULED
     batch.scheduled_at = at
@@ -250,9 +253,10 @@ async def add_test_numbers(
 
     parsed = parse_rows(typed_rows([text]), header=False)
     if parsed.invalid:
-        raise FormInvalid({"test_numbers": f"号码无效：{parsed.invalid[0].raw}"})
+        raise FormInvalid({"test_numbers": Text("号码无效：%(number)s",
+                                                 number=parsed.invalid[0].raw)})
     if not parsed.recipients or len(parsed.recipients) > MAX_TEST_NUMBERS:
-        raise FormInvalid({"test_numbers": f"请输入 1–{MAX_TEST_NUMBERS} 个手机号码"})
+        raise FormInvalid({"test_numbers": Text("请输入 1–%(n)s 个手机号码", n=MAX_TEST_NUMBERS)})
     if link_base and not batch.link_base:  # a draft: its links' address is not fixed yet
         batch.link_base = link_base
         await batch.save(update_fields=["link_base", "updated_at"])

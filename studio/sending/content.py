@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.errors import FormInvalid, NotFound
+from studio.i18n import Text
 from studio.models.links import ShortLink
 from studio.models.sending import BatchKind, FallbackPolicy, SendBatch
 from studio.models.templates import Signature
@@ -84,7 +85,8 @@ async def template_snapshot(workspace_id: int, source: Source) -> dict[str, Any]
     if not snap["signature"]:
         raise FormInvalid({"source": "该模板没有签名，请先为模板选择签名并重新审核"})
     if not await signature_usable(workspace_id, str(snap["signature"])):
-        raise FormInvalid({"source": f"模板签名【{snap['signature']}】未审核通过或已注销"})
+        raise FormInvalid({"source": Text("模板签名【%(signature)s】未审核通过或已注销",
+                                           signature=snap["signature"])})
     return snap
 
 

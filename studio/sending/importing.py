@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
 from studio.gateways.base import Gateway
+from studio.i18n import Text
 from studio.links.codes import ALPHABET, PERSONAL_LENGTH, random_code
 from studio.models.links import ShortLink
 from studio.models.sending import (
@@ -112,7 +113,7 @@ async def import_rows(
     result = parse_rows(rows, required=required)
     phones = [r.phone for r in result.recipients]
     if fixed_channel(batch) is None:
-        await progress(30, f"解析完成：有效号码 {len(phones)} 个，正在查询 5G 能力")
+        await progress(30, Text("解析完成：有效号码 %(n)s 个，正在查询 5G 能力", n=len(phones)))
         capable = await _capabilities(gateway, phones, progress)
     else:
         capable = {}

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from studio.i18n import Text
 from studio.sending.phones import PhoneProblem, normalise_phone
 from studio.sending.sources import MAX_ROWS, ImportRefused
 
@@ -98,7 +99,7 @@ def parse_rows(
                 continue
         result.total += 1
         if result.total > max_rows:
-            raise ImportRefused(f"每个批次最多 {max_rows} 个号码，文件超出上限")
+            raise ImportRefused(Text("每个批次最多 %(n)s 个号码，文件超出上限", n=max_rows))
         raw = row[0]
         phone = _phone_cell(raw)
         if isinstance(phone, PhoneProblem):

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 
+from studio.i18n import Text
 from studio.messages.keywords import find_keyword_message
 from studio.models.sending import (
     CallbackNonce,
@@ -127,7 +128,7 @@ async def add_opt_outs(workspace_id: int, text: str) -> int:
     except ImportRefused as exc:
         raise FormInvalid({"phones": exc.message}) from None
     if parsed.invalid:
-        raise FormInvalid({"phones": f"号码无效：{parsed.invalid[0].raw}"})
+        raise FormInvalid({"phones": Text("号码无效：%(number)s", number=parsed.invalid[0].raw)})
     if not parsed.recipients:
         raise FormInvalid({"phones": "请输入要加入退订名单的手机号码"})
     before = await OptOut.filter(workspace_id=workspace_id).count()

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from studio.errors import FormInvalid
+from studio.i18n import Text
 from studio.models.sending import SendSettings
 from studio.settings import SendingOptions
 
@@ -47,7 +48,8 @@ def _number(values: dict[str, str], key: str, low: int, high: int, label: str,
             errors: dict[str, str]) -> int:
     raw = values.get(key, "").strip()
     if not raw.isdigit() or not low <= int(raw) <= high:
-        errors[key] = f"{label}须为 {low}–{high} 之间的整数"
+        errors[key] = Text("%(label)s须为 %(low)s–%(high)s 之间的整数", label=Text(label), low=low,
+                           high=high)
         return low
     return int(raw)
 
@@ -74,10 +76,11 @@ def parse_rules(values: dict[str, str], *, visit_days_cap: int = 0) -> SendRules
     )
     visits = rules.visit_retention_days
     if 0 < visits < MIN_VISIT_DAYS:
-        errors["visit_retention_days"] = f"访问记录至少保留 {MIN_VISIT_DAYS} 天（0 为按系统设置）"
+        errors["visit_retention_days"] = Text("访问记录至少保留 %(days)s 天（0 为按系统设置）",
+                                               days=MIN_VISIT_DAYS)
     elif visit_days_cap and visits > visit_days_cap:
         errors["visit_retention_days"] = (
-            f"系统只保留 {visit_days_cap} 天的访问记录，请填写不超过该天数的值")
+            Text("系统只保留 %(days)s 天的访问记录，请填写不超过该天数的值", days=visit_days_cap))
     if errors:
         raise FormInvalid(errors)
     return rules

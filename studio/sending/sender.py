@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from studio.gateways.base import Gateway, Outgoing, SendResult
+from studio.i18n import Text
 from studio.models.accounts import Workspace
 from studio.models.sending import (
     BatchKind,
@@ -114,7 +115,8 @@ async def run_batch(
             counted = time.monotonic()
             counts = await refresh_counts(batch_id)
             done = counts.get("to_send", 0) - counts.get("queued", 0)
-            await progress(100 * done / max(1, counts.get("to_send", 1)), f"已提交 {done} 条")
+            await progress(100 * done / max(1, counts.get("to_send", 1)),
+                           Text("已提交 %(n)s 条", n=done))
     if not tests_only:
         await SendBatch.filter(id=batch_id, status=BatchStatus.SENDING).update(
             status=BatchStatus.COMPLETED, finished_at=clock())

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from studio.errors import StudioError
+from studio.i18n import Text
 
 #: recipient rows per batch (the header row is not counted)
 MAX_ROWS = 100_000
@@ -61,7 +62,8 @@ def decode_text(data: bytes, encoding: str = "") -> str:
         try:
             return data.decode(encoding).lstrip("\ufeff")
         except (LookupError, UnicodeDecodeError):
-            raise ImportRefused(f"无法按 {encoding[:20]} 编码读取文件") from None
+            raise ImportRefused(
+                Text("无法按 %(encoding)s 编码读取文件", encoding=encoding[:20])) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -138,8 +140,9 @@ def typed_rows(fields: list[str]) -> list[list[str]]:
     for index, text in enumerate(fields, start=1):
         numbers = [n for part in _TYPED_SPLIT.split(text.strip()) for n in _pieces(part)]
         if len(numbers) > TYPED_PER_FIELD:
-            raise ImportRefused(f"第 {index} 个输入框最多 {TYPED_PER_FIELD} 个号码")
+            raise ImportRefused(Text("第 %(index)s 个输入框最多 %(n)s 个号码", index=index,
+                                     n=TYPED_PER_FIELD))
         rows.extend([n] for n in numbers)
         if len(rows) > TYPED_TOTAL:
-            raise ImportRefused(f"手动输入最多 {TYPED_TOTAL} 个号码，更多请上传文件")
+            raise ImportRefused(Text("手动输入最多 %(n)s 个号码，更多请上传文件", n=TYPED_TOTAL))
     return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from studio.errors import Conflict, FormInvalid
+from studio.i18n import Text
 from studio.models.templates import Carrier, CarrierReview, CarrierStatus
 
 TEMPLATE_ID_MAX = 64
@@ -45,7 +46,8 @@ async def record(workspace_id: int, user_id: int, subject: str, subject_id: int,
     template_id = form.get("carrier_template_id", "").strip()
     reason = form.get("reason", "").strip()
     if status is CarrierStatus.APPROVED and not template_id:
-        raise FormInvalid({"carrier_template_id": f"请填写{carrier.label_zh}的模板ID"})
+        raise FormInvalid({"carrier_template_id": Text("请填写%(carrier)s的模板ID",
+                                                        carrier=Text(carrier.label_zh))})
     if len(template_id) > TEMPLATE_ID_MAX or not all(c.isalnum() or c in "-_" for c in template_id):
         raise FormInvalid({"carrier_template_id": "模板ID只能包含字母、数字、- 和 _，最多 64 位"})
     if status is CarrierStatus.REJECTED and not reason:

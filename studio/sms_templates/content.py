@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from renderers.sms import ForbiddenHit
 from renderers.variables import NAME_RE, fill, names_in
+from studio.i18n import Text
 
 VARIABLES_MAX = 20
 SAMPLE_MAX = 100
@@ -85,16 +86,17 @@ def parse_variables(raw: str) -> tuple[list[Variable], str | None]:
         name, _, sample = line.partition("=")
         name, sample = name.strip().strip("{}").strip(), sample.strip()
         if not NAME_RE.fullmatch(name):
-            return found, f"变量名“{name}”无效：只能用字母、汉字、数字和下划线，且不能以数字开头"
+            return found, Text("变量名“%(name)s”无效：只能用字母、汉字、数字和下划线，"
+                                "且不能以数字开头", name=name)
         if len(name) > 32:
-            return found, f"变量名“{name}”过长（最多 32 个字）"
+            return found, Text("变量名“%(name)s”过长（最多 32 个字）", name=name)
         if len(sample) > SAMPLE_MAX:
-            return found, f"变量“{name}”的示例值最多 {SAMPLE_MAX} 个字"
+            return found, Text("变量“%(name)s”的示例值最多 %(n)s 个字", name=name, n=SAMPLE_MAX)
         if any(v.name == name for v in found):
-            return found, f"变量“{name}”重复声明"
+            return found, Text("变量“%(name)s”重复声明", name=name)
         found.append(Variable(name, sample))
     if len(found) > VARIABLES_MAX:
-        return found, f"变量最多 {VARIABLES_MAX} 个"
+        return found, Text("变量最多 %(n)s 个", n=VARIABLES_MAX)
     return found, None
 
 
@@ -118,10 +120,10 @@ def variable_errors(texts: list[str], variables: list[Variable]) -> str | None:
     declared = {v.name for v in variables}
     for name in used:
         if name not in declared:
-            return f"内容中的变量“{name}”未声明，请用“插入变量”添加"
+            return Text("内容中的变量“%(name)s”未声明，请用“插入变量”添加", name=name)
     for v in variables:
         if v.name not in used:
-            return f"变量“{v.name}”已声明但内容中没有使用，请删除或插入到内容中"
+            return Text("变量“%(name)s”已声明但内容中没有使用，请删除或插入到内容中", name=v.name)
     return None
 
 
@@ -136,7 +138,8 @@ def fill_samples(text: str, variables: list[Variable], values: dict[str, str] | 
 def bad_link(text: str) -> str | None:
     match = _BAD_SCHEME.search(text)
     if match:
-        return f"内容中不能包含“{match.group(1)}:”链接，只支持 http:// 或 https:// 链接"
+        return Text("内容中不能包含“%(scheme)s:”链接，只支持 http:// 或 https:// 链接",
+                    scheme=match.group(1))
     return None
 
 
@@ -144,7 +147,7 @@ def forbidden_message(hits: tuple[ForbiddenHit, ...] | list[ForbiddenHit]) -> st
     if not hits:
         return None
     words = "、".join(dict.fromkeys(f"“{h.word}”" for h in hits))
-    return f"内容含禁用词 {words}，请删除后再保存"
+    return Text("内容含禁用词 %(words)s，请删除后再保存", words=words)
 
 
 def highlight(text: str, hits: tuple[ForbiddenHit, ...] | list[ForbiddenHit]

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from studio.errors import Conflict
+from studio.i18n import Text
 
 SMIL_NAME = "presentation.smil"
 _TAGS = {"text": "text", "image": "img", "video": "video", "audio": "audio"}
@@ -73,7 +74,8 @@ def build_package(*, name: str, title: str, signature: str, frames: list[PackFra
             file_name = f"{index:02d}.txt"
         else:
             if frame.path is None or not frame.path.is_file():
-                raise ExportRefused(f"第 {index} 帧的素材文件不存在或尚未转码完成，不能导出")
+                raise ExportRefused(Text("第 %(index)s 帧的素材文件不存在或尚未转码完成，不能导出",
+                                         index=index))
             data = frame.path.read_bytes()
             file_name = f"{index:02d}.{_EXT.get(frame.mime, 'bin')}"
         seconds = frame.duration if frame.duration else DEFAULT_SECONDS
@@ -81,8 +83,10 @@ def build_package(*, name: str, title: str, signature: str, frames: list[PackFra
         entries.append((frame.kind, file_name, int(round(seconds * 1000))))
     total = sum(len(data) for _, data in files)
     if total > max_bytes:
-        raise ExportRefused(f"所有帧合计 {total:,} 字节，超出上限 {max_bytes:,} 字节 "
-                            f"{total - max_bytes:,} 字节，不能导出")
+        raise ExportRefused(Text("所有帧合计 %(total)s 字节，超出上限 %(max)s 字节 "
+                                 "%(over)s 字节，不能导出",
+                                 total=f"{total:,}", max=f"{max_bytes:,}",
+                                 over=f"{total - max_bytes:,}"))
     meta = {"name": name, "title": title, "signature": signature, "version": version,
             "variables": variables or [], "total_bytes": total,
             "frames": [file_name for file_name, _ in files]}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from media.storage import LocalStorage
 from renderers.resolver import MediaNotFound, MediaResolver, Rendition
+from studio.i18n import Text
 from studio.models.templates import VideoSmsTemplate
 from studio.sms_templates import content, export, media_seam
 from studio.sms_templates.video import PROFILES, VideoDraft
@@ -65,8 +66,8 @@ async def package(workspace_id: int, row: VideoSmsTemplate, storage: LocalStorag
             continue
         found = await media_seam.frame_file(workspace_id, storage, frame.get("media"))
         if found is None:
-            raise export.ExportRefused(f"第 {index} 帧的素材已不存在，不能导出；"
-                                       "请修改为新版本后重新选择素材并提交审核")
+            raise export.ExportRefused(Text("第 %(index)s 帧的素材已不存在，不能导出；"
+                                            "请修改为新版本后重新选择素材并提交审核", index=index))
         frames.append(export.PackFrame(kind, path=found.path, mime=found.mime,
                                        duration=found.duration))
     profile = PROFILES.get(str(snap.get("profile")), PROFILES["video_sms"])

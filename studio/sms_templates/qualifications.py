@@ -14,6 +14,7 @@ from pathlib import Path, PureWindowsPath
 
 from media.storage import LocalStorage
 from studio.errors import FormInvalid
+from studio.i18n import Text
 from studio.models.templates import QualificationFile, QualificationKind
 from studio.roles import Perm, Role, can
 
@@ -50,13 +51,14 @@ def check_file(filename: str, data: bytes, kind: str, field: str = "files") -> P
     name = PureWindowsPath(filename or "").name[:255] or "file"
     if len(data) > MAX_FILE_BYTES:
         mb = MAX_FILE_BYTES // 1_000_000
-        raise FormInvalid({field: f"文件“{name}”超过 {mb} MB，请压缩后再上传"})
+        raise FormInvalid({field: Text("文件“%(name)s”超过 %(mb)s MB，请压缩后再上传", name=name,
+                                       mb=mb)})
     if not data:
-        raise FormInvalid({field: f"文件“{name}”是空文件"})
+        raise FormInvalid({field: Text("文件“%(name)s”是空文件", name=name)})
     mime = sniff_qualification(data[:16])
     if mime is None:
-        raise FormInvalid({field: f"文件“{name}”不是 PDF、JPG 或 PNG（按文件内容识别，"
-                                  "与扩展名无关）"})
+        raise FormInvalid({field: Text("文件“%(name)s”不是 PDF、JPG 或 PNG（按文件内容识别，"
+                                       "与扩展名无关）", name=name)})
     try:
         qkind = QualificationKind(kind or QualificationKind.OTHER.value)
     except ValueError:
@@ -66,7 +68,7 @@ def check_file(filename: str, data: bytes, kind: str, field: str = "files") -> P
 
 def check_files(items: list[tuple[str, bytes, str]]) -> list[PendingFile]:
     if len(items) > MAX_FILES:
-        raise FormInvalid({"files": f"一次最多上传 {MAX_FILES} 个资质文件"})
+        raise FormInvalid({"files": Text("一次最多上传 %(n)s 个资质文件", n=MAX_FILES)})
     return [check_file(name, data, kind) for name, data, kind in items]
 
 

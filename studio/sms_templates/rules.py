@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from renderers.limits import SMS
 from renderers.sms import DEFAULT_FORBIDDEN_WORDS, SmsOptions
 from studio.errors import FormInvalid
+from studio.i18n import Text
 from studio.models.templates import TemplateSettings
 from studio.sms_templates import counting
 
@@ -51,7 +52,8 @@ def parse_settings(values: dict[str, str]) -> tuple[int, str, list[str]]:
     raw = values.get("signature_max_chars", "").strip()
     maximum = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else 0
     if not SIGNATURE_MIN <= maximum <= SIGNATURE_MAX:
-        errors["signature_max_chars"] = f"签名长度上限须在 {SIGNATURE_MIN} 到 {SIGNATURE_MAX} 之间"
+        errors["signature_max_chars"] = Text("签名长度上限须在 %(low)s 到 %(high)s 之间",
+                                              low=SIGNATURE_MIN, high=SIGNATURE_MAX)
     phrase = values.get("opt_out_phrase", "").strip()
     if not phrase:
         errors["opt_out_phrase"] = "请填写退订语，例如“拒收请回复R”"
@@ -59,7 +61,7 @@ def parse_settings(values: dict[str, str]) -> tuple[int, str, list[str]]:
         errors["opt_out_phrase"] = "退订语最多 30 个字"
     words = [w.strip() for w in values.get("forbidden_words", "").splitlines() if w.strip()]
     if len(words) > FORBIDDEN_MAX:
-        errors["forbidden_words"] = f"禁用词最多 {FORBIDDEN_MAX} 个"
+        errors["forbidden_words"] = Text("禁用词最多 %(n)s 个", n=FORBIDDEN_MAX)
     elif any(len(w) > 30 for w in words):
         errors["forbidden_words"] = "每个禁用词最多 30 个字"
     if errors:

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from media.storage import LocalStorage
 from studio.errors import Conflict, FormInvalid, NotFound
+from studio.i18n import Text
 from studio.models.messages import ReviewStatus
 from studio.models.sending import BatchStatus, SendBatch
 from studio.models.templates import QualificationFile, Signature
@@ -66,15 +67,15 @@ def clean_text(raw: str, rules: Rules) -> str:
         raise FormInvalid({"text": "签名中不能包含控制字符"})
     maximum = rules.signature_max_chars
     if not SIGNATURE_MIN <= len(text) <= maximum:
-        raise FormInvalid({"text": f"签名长度须为 {SIGNATURE_MIN}-{maximum} 个字符，"
-                                   f"当前 {len(text)} 个"})
+        raise FormInvalid({"text": Text("签名长度须为 %(low)s-%(high)s 个字符，当前 %(n)s 个",
+                                        low=SIGNATURE_MIN, high=maximum, n=len(text))})
     return text
 
 
 def clean_purpose(raw: str) -> str:
     purpose = raw.strip()
     if len(purpose) > PURPOSE_MAX:
-        raise FormInvalid({"purpose": f"用途说明最多 {PURPOSE_MAX} 个字"})
+        raise FormInvalid({"purpose": Text("用途说明最多 %(n)s 个字", n=PURPOSE_MAX)})
     return purpose
 
 
@@ -83,7 +84,7 @@ async def _check_unique(workspace_id: int, text: str, exclude: int | None = None
     if exclude is not None:
         query = query.exclude(id=exclude)
     if await query.exists():
-        raise FormInvalid({"text": f"签名“{text}”已存在，不能重复申请"})
+        raise FormInvalid({"text": Text("签名“%(signature)s”已存在，不能重复申请", signature=text)})
 
 
 async def get_signature(workspace_id: int, ident: object) -> Signature:
@@ -204,7 +205,8 @@ async def withdraw(actor: Actor, sig: Signature, *, now: datetime) -> Signature:
         raise Conflict("该签名已注销")
     batches = await scheduled_batches_using(sig)
     if batches:
-        raise Conflict(f"定时发送批次“{batches[0]}”正在使用该签名，不能注销；请先取消该批次")
+        raise Conflict(Text("定时发送批次“%(batch)s”正在使用该签名，不能注销；请先取消该批次",
+                             batch=batches[0]))
     async with in_transaction():
         if ReviewStatus(sig.status) is ReviewStatus.IN_REVIEW:
             await reviewing.withdraw(sig, SIGNATURE, actor, now)

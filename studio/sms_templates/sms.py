@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 
 from renderers.sms import SmsCount, count_sms
 from studio.errors import Conflict, FormInvalid, NotFound
+from studio.i18n import Text
 from studio.models.messages import ReviewStatus
 from studio.models.templates import Signature, SmsKind, SmsTemplate
 from studio.sms_templates import content, counting, lifecycle, reviewing
@@ -83,7 +84,7 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
     if not name:
         errors["name"] = "请填写模板名称"
     elif len(name) > NAME_MAX:
-        errors["name"] = f"模板名称最多 {NAME_MAX} 个字"
+        errors["name"] = Text("模板名称最多 %(n)s 个字", n=NAME_MAX)
     kind = _kind(draft.kind)
     if kind is None:
         errors["kind"] = "请选择模板类型：验证码、通知或营销"
@@ -107,7 +108,8 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
         content.forbidden_message(hits),
         (f"短信内容连同签名共 {count.chars} 字，超过上限 {count.max_chars} 字"
          if count.over_limit else None),
-        f"营销短信须以退订语“{phrase}”结尾" if text and opt_out_missing else None,
+        (Text("营销短信须以退订语“%(phrase)s”结尾", phrase=phrase)
+         if text and opt_out_missing else None),
     ]
     if first := next((e for e in text_errors if e), None):
         errors["text"] = first

@@ -18,6 +18,7 @@ from renderers.limits import UNICOM_DIGITAL, VIDEO_SMS, Limit, Profile
 from renderers.resolver import MediaNotFound, MediaResolver, Rendition
 from renderers.sms import find_forbidden
 from renderers.video_sms import Frame, FrameKind, VideoSmsTemplate, total_bytes, validate_template
+from studio.i18n import Text
 from studio.sms_templates import content
 from studio.sms_templates.media_seam import FRAME_RENDITIONS
 from studio.sms_templates.rules import Rules
@@ -37,6 +38,8 @@ PROFILES: dict[str, Profile] = {
 PROFILE_LABELS = {"video_sms": "视频短信（1.8 MB）",
                   "unicom_digital": "联通数字云信（1.9 MB，最多 4 帧）"}
 FIELD_LABELS = {"name": "模板名称", "title": "模板标题"}
+#: the profiles' titles as msgids (renderers keep them in zh-CN and English, not in a catalog)
+PROFILE_TITLES = {"video_sms": Text("视频短信"), "unicom_digital": Text("联通数字短信")}
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def check(draft: VideoDraft, rules: Rules, resolver: MediaResolver, signature: s
         if problem.code == "media_unresolved":
             message = "请从素材库选择可用的素材（素材不存在、不属于本工作区或尚未转码完成）"
         elif problem.code == "media_bad_type":
-            message = f"不支持的文件：{problem.message_zh}"
+            message = Text("不支持的文件：%(problem)s", problem=problem.message_zh)
         elif problem.code == "media_too_large" and key == "frames":
             message = ""  # reported with the total below
         if message:
@@ -251,17 +254,21 @@ def check(draft: VideoDraft, rules: Rules, resolver: MediaResolver, signature: s
     texts = [f.text for f in draft.frames if f.kind == "text"]
     items_max = profile["items.max"].value
     if len(draft.frames) > items_max:
-        errors["frames"] = f"最多 {items_max} 帧，当前 {len(draft.frames)} 帧"
+        errors["frames"] = Text("最多 %(max)s 帧，当前 %(n)s 帧", max=items_max,
+                                 n=len(draft.frames))
     text_min = profile.get("text_items.min")
     if text_min and len(texts) < text_min.value:
-        errors["frames"] = f"{profile.title_zh}至少需要 {text_min.value} 个文本帧"
+        errors["frames"] = Text("%(profile)s至少需要 %(n)s 个文本帧",
+                                 profile=PROFILE_TITLES.get(profile.name, profile.title_zh),
+                                 n=text_min.value)
     text_max = profile.get("text.max_chars")
     for i, f in enumerate(draft.frames):
         if f.kind != "text":
             continue
         limit = text_max.value if text_max else TEXT_FRAME_MAX
         if len(f.text) > limit:
-            errors[f"frame_{i}"] = f"文本帧最多 {limit} 个字，当前 {len(f.text)} 个"
+            errors[f"frame_{i}"] = Text("文本帧最多 %(max)s 个字，当前 %(n)s 个", max=limit,
+                                         n=len(f.text))
         elif reason := (content.bad_link(f.text)
                         or content.forbidden_message(find_forbidden(f.text,
                                                                     rules.forbidden_words))):
@@ -279,6 +286,7 @@ def check(draft: VideoDraft, rules: Rules, resolver: MediaResolver, signature: s
     maximum = profile["total.max_bytes"].max_allowed
     refit = _refit(views, total - maximum)
     if total > maximum:
-        errors["total"] = (f"所有帧合计 {total:,} 字节，超出上限 {maximum:,} 字节 "
-                           f"{total - maximum:,} 字节")
+        errors["total"] = Text("所有帧合计 %(total)s 字节，超出上限 %(max)s 字节 %(over)s 字节",
+                               total=f"{total:,}", max=f"{maximum:,}",
+                               over=f"{total - maximum:,}")
     return VideoCheck(views, total, maximum, refit, errors)

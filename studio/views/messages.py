@@ -205,7 +205,10 @@ async def _decide(request: Request, ctx: Ctx, message: Any, decision: str,
         return await _editor(request, ctx, message, 422, problems=exc.problems,
                              conflict=exc.message)
     except (Conflict, FormInvalid) as exc:
-        text = exc.message if isinstance(exc, Conflict) else "；".join(exc.errors.values())
+        errors = [] if isinstance(exc, Conflict) else list(exc.errors.values())
+        text = exc.message if not errors else errors[0]  # as it is: an i18n.Text stays one
+        if len(errors) > 1:
+            text = "；".join(errors)
         return await _editor(request, ctx, message, exc.status, conflict=text)
     await _audit(ctx, f"message.{decision}", message, version=version.number)
     notice = _DONE[decision]

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from studio import audit
 from studio.errors import Conflict, FormInvalid, NotFound, TooLarge
+from studio.i18n import Text
 from studio.messages.review import ReviewPolicy
 from studio.models.templates import QualificationFile, QualificationKind
 from studio.roles import Perm
@@ -43,8 +44,9 @@ async def capped_form(request: Request) -> tuple[dict[str, str], list[PendingFil
     """A multipart form read with a hard byte cap, files checked (PDF/JPG/PNG, size)."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return await form_data(request), []
-    too_large = TooLarge(f"上传内容过大（最多 {qualifications.MAX_FILES} 个文件，每个 "
-                         f"{qualifications.MAX_FILE_BYTES // 1_000_000} MB）")
+    too_large = TooLarge(Text("上传内容过大（最多 %(files)s 个文件，每个 %(mb)s MB）",
+                              files=qualifications.MAX_FILES,
+                              mb=qualifications.MAX_FILE_BYTES // 1_000_000))
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_FORM_BYTES:
         raise too_large

@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from studio.errors import Conflict, FormInvalid
+from studio.i18n import Text
 from studio.models.templates import Carrier, CarrierStatus
 from studio.roles import Perm
 from studio.sms_templates import carriers, counting, inserts, lifecycle, reviewing, rules
@@ -210,7 +211,7 @@ class TemplateEditor:
                      status=done.status.value, version=row.approved_version)
         label = Carrier(done.carrier).label_zh
         return await self.editor(request, ctx, row, self.draft_of(row),
-                                 notice=f"已记录{label}审核结果")
+                                 notice=Text("已记录%(carrier)s审核结果", carrier=Text(label)))
 
     def routes(self, path: str) -> list[Route]:
         """The shared routes under `path` (e.g. "/sms-templates")."""

@@ -1,4 +1,5 @@
-"""One place that turns errors into responses: a zh-CN page, an htmx fragment or JSON."""
+"""One place that turns errors into responses: a page, an htmx fragment or JSON, each in the
+request's locale (the zh-CN message, or an i18n.Text, translated as it is shown)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from studio import i18n
 from studio.errors import NotAuthenticated, StudioError
 from studio.web.htmx import is_htmx
 
@@ -29,7 +31,8 @@ def _wants_json(request: Request) -> bool:
 def error_response(request: Request, exc: StudioError) -> Response:
     if _wants_json(request):
         return JSONResponse(
-            {"error": {"code": exc.code, "message": exc.message}}, status_code=exc.status
+            {"error": {"code": exc.code, "message": i18n.localize(exc.message)}},
+            status_code=exc.status,
         )
     if isinstance(exc, NotAuthenticated):
         login = str(request.url_for("studio:login")) if "router" in request.scope else "/login"

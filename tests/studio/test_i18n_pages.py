@@ -9,15 +9,24 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import openpyxl
 import pytest
 from bs4 import BeautifulSoup
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from studio import i18n
+from studio.errors import RateLimited
+from studio.i18n import Text
+from studio.jobs import queue
 from studio.models.accounts import Workspace
+from studio.models.jobs import Job, JobStatus
 from studio.models.messages import ReviewStatus
 from studio.models.templates import Signature
 from studio.web.templating import make_environment
@@ -142,6 +151,15 @@ def test_translating_a_runtime_value_escapes_it() -> None:
         i18n._current.reset(token)
     with_variables = env.from_string('{{ _("%(name)s（第 %(n)s 版）", name=v, n=2) }}')
     assert with_variables.render(v="<i>x</i>") == "&lt;i&gt;x&lt;/i&gt;（第 2 版）"
+    # a run-time Text: translated by its msgid, its parameters escaped, in both languages
+    typed = Text("号码无效：%(number)s", number="<b>50%</b>")
+    assert env.from_string("{{ _(v) }}").render(v=typed) == "号码无效：&lt;b&gt;50%&lt;/b&gt;"
+    token = i18n.set_locale("en")
+    try:
+        assert env.from_string("{{ _(v) }}").render(v=typed) == (
+            "Invalid number: &lt;b&gt;50%&lt;/b&gt;")
+    finally:
+        i18n._current.reset(token)
 
 
 async def test_form_errors_are_english(owner_client: httpx.AsyncClient) -> None:
@@ -235,3 +253,54 @@ async def test_exports_stay_chinese_by_default(seeded: httpx.AsyncClient) -> Non
     assert _csv_rows(await seeded.get("/sending/1/export.csv", headers=zh))[0][:2] == [
         "号码", "状态"]
     assert _csv_rows(await seeded.get("/stats/link/1/export.csv", headers=zh))[0] == ["# 汇总"]
+
+
+async def test_a_runtime_error_is_english_with_the_typed_value_escaped(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    owner_client.headers["Accept-Language"] = EN["Accept-Language"]
+    response = await post_form(owner_client, "/sending/optouts", {"phones": "<b>138</b>"},
+                               token_from="/sending/optouts")
+    assert response.status_code == 422
+    error = BeautifulSoup(response.text, "html.parser").select_one("#e-phones")
+    assert error is not None and error.get_text() == "Invalid number: <b>138</b>"
+    assert error.find("b") is None  # the typed markup is text, not an element
+    assert "Invalid number: &lt;b&gt;138&lt;/b&gt;" in response.text
+
+
+async def test_job_progress_and_failure_are_shown_in_the_readers_language(
+    owner_client: httpx.AsyncClient,
+) -> None:
+    ws = await Workspace.first()
+    now = datetime.now(UTC)
+    job = await Job.create(workspace=ws, kind="send.import", status=JobStatus.RUNNING,
+                           locked_by="w1", run_after=now)
+    await queue.report(job.id, "w1", 30, Text("解析完成：有效号码 %(n)s 个，正在查询 5G 能力", n=7))
+    await job.refresh_from_db()
+    assert job.message == "解析完成：有效号码 7 个，正在查询 5G 能力"  # stored in zh-CN
+
+    async def shown() -> str:
+        page = BeautifulSoup((await owner_client.get(f"/jobs/{job.id}", headers=EN)).text,
+                             "html.parser")
+        message = page.select_one(".job-message")
+        assert message is not None
+        return message.get_text()
+
+    assert await shown() == "Parsed: 7 valid numbers; checking 5G capability"
+    await queue.fail(job, "w1", Text("无法按 %(encoding)s 编码读取文件", encoding="<x>"),
+                     now=now, retry=False)
+    assert await shown() == "Cannot read the file as <x>"
+    zh = (await owner_client.get(f"/jobs/{job.id}")).text
+    assert "无法按 &lt;x&gt; 编码读取文件" in zh
+
+
+async def test_json_errors_are_translated(app: Starlette, client: httpx.AsyncClient) -> None:
+    async def limited(request: Request) -> Response:
+        raise RateLimited(Text("登录失败次数过多，请 %(minutes)s 分钟后再试", minutes=15))
+
+    app.router.routes.insert(0, Route("/api/limited", limited))
+    english = await client.get("/api/limited", headers=EN)
+    assert english.status_code == 429
+    assert english.json()["error"]["message"] == "Too many failed logins; try again in 15 minutes"
+    chinese = await client.get("/api/limited")
+    assert chinese.json()["error"]["message"] == "登录失败次数过多，请 15 分钟后再试"
