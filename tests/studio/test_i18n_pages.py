@@ -304,3 +304,13 @@ async def test_json_errors_are_translated(app: Starlette, client: httpx.AsyncCli
     assert english.json()["error"]["message"] == "Too many failed logins; try again in 15 minutes"
     chinese = await client.get("/api/limited")
     assert chinese.json()["error"]["message"] == "登录失败次数过多，请 15 分钟后再试"
+
+
+async def test_the_invite_form_error_is_english(owner_client: httpx.AsyncClient) -> None:
+    owner_client.headers["Accept-Language"] = EN["Accept-Language"]
+    response = await post_form(owner_client, "/settings/members/invite", {"role": "nobody"},
+                               token_from="/settings/members")
+    assert response.status_code == 422
+    errors = [p.get_text(strip=True) for p in BeautifulSoup(response.text, "html.parser")
+              .select("p.error")]
+    assert "Choose a valid role" in errors
