@@ -26,6 +26,7 @@ from studio.sending import batches, exports, forms, jobs, pages, runtime
 from studio.sending.phones import mask_phone
 from studio.sending.reports import add_opt_outs, apply_reports, record_uplink, remember_nonce
 from studio.sending.rules import load_rules, parse_rules, save_rules
+from studio.sms_templates import counting
 from studio.web.context import Ctx, login_required
 from studio.web.htmx import is_htmx, see_other
 from studio.web.render import form_data, render
@@ -41,9 +42,8 @@ def _use_options(request: Request) -> None:
 
 def _link_base(request: Request) -> str:
     """Where personalised links live: the short domain, or /s/ on this host (as the h5
-    app is mounted)."""
-    configured = str(request.app.state.settings.short_base_url)
-    return configured or str(request.base_url).rstrip("/") + "/s"
+    app is mounted); the base the editors count short links by (`counting.link_base`)."""
+    return counting.link_base(request.app.state.settings.short_base_url, str(request.base_url))
 
 
 def _page(request: Request) -> int:
