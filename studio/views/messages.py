@@ -296,7 +296,9 @@ async def message_gsma(request: Request, ctx: Ctx) -> Response:
     try:
         base = str(request.base_url).rstrip("/")
         resolver = await build_media_resolver(ctx.workspace_id, version.document, base)
-        context = RenderContext(resolver=resolver)
+        # the fallback SMS in it (smsContent) counts its CH5 link as a batch sends it
+        context = RenderContext(resolver=resolver,
+                                sms_options=counting.sms_options(_link_base(request)))
         output = rcs.render(codec.from_json(version.document), context).output
     except DocumentError as exc:
         problems = list(exc.problems)
