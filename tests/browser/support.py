@@ -160,3 +160,18 @@ def wait_swapped(page, selector: str) -> None:  # type: ignore[no-untyped-def]
     typing into the new content reaches the triggers (a live preview) it carries."""
     page.wait_for_selector(selector)
     page.wait_for_function(_HTMX_IDLE)
+
+
+#: the owner every browser test sets up the studio with
+OWNER = ("owner@example.cn", "owner password 1")
+
+
+def set_up_owner(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The first-run setup page: the workspace and its owner, then the home page."""
+    page.goto(f"{server}/setup")
+    page.fill("#f-workspace_name", "示例科技")
+    page.fill("#f-name", "王经理")
+    page.fill("#f-login", OWNER[0])
+    page.fill("#f-password", OWNER[1])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")

@@ -13,12 +13,11 @@ import pytest
 
 from renderers import codec, rcs
 from renderers.context import RenderContext
-from tests.browser.support import ARTIFACTS, first_login, wait_swapped
+from tests.browser.support import ARTIFACTS, first_login, set_up_owner, wait_swapped
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-OWNER = ("owner@example.cn", "owner password 1")
 REVIEWER = ("reviewer@example.cn", "reviewer password 1")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -62,12 +61,7 @@ def test_carousel_with_floating_buttons_submit_approve_export(
 
 
 def _setup_and_add_reviewer(page, server: str) -> str:  # type: ignore[no-untyped-def]
-    page.goto(f"{server}/setup")
-    page.fill("#f-workspace_name", "示例科技")
-    page.fill("#f-name", "王经理")
-    page.fill("#f-login", OWNER[0])
-    page.fill("#f-password", OWNER[1])
-    page.click("button[type=submit]")
+    set_up_owner(page, server)
     page.goto(f"{server}/settings/members")
     page.fill("#f-login", REVIEWER[0])
     page.select_option("#f-role", "reviewer")

@@ -21,8 +21,7 @@ from studio.models.accounts import Workspace
 from studio.models.sending import BatchStatus, Category, Delivery, SendBatch
 from studio.sending import batches
 from studio.sending.importing import import_rows
-from tests.browser.support import ARTIFACTS, seed
-from tests.browser.test_editor import OWNER
+from tests.browser.support import ARTIFACTS, seed, set_up_owner
 from tests.studio.test_send_support import approved_signature, batch, csv_rows, options
 
 if TYPE_CHECKING:
@@ -65,16 +64,6 @@ async def _sent_batch(database_url: str, server: str) -> tuple[int, list[str]]:
         await close_db()
 
 
-def _set_up_owner(page: Page, server: str) -> None:
-    page.goto(f"{server}/setup")
-    page.fill("#f-workspace_name", "示例科技")
-    page.fill("#f-name", "王经理")
-    page.fill("#f-login", OWNER[0])
-    page.fill("#f-password", OWNER[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
-
-
 def _shot(page: Page, name: str, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 900})
     page.wait_for_timeout(300)  # the chart follows a resize after 150 ms
@@ -103,7 +92,7 @@ def test_batch_chart_and_new_batch_form(server: str, database_url: str,
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    _set_up_owner(page, server)
+    set_up_owner(page, server)
     batch_id, codes = seed(_sent_batch(database_url, server))
     for code in codes[:8]:  # recipients open their personalised CH5 links on their phones
         opened = httpx.get(f"{server}/s/{code}", headers={"User-Agent": PHONE_UA}, timeout=10)

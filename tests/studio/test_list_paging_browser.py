@@ -13,8 +13,13 @@ from studio.messages import service
 from studio.models.accounts import Membership, Workspace
 from studio.models.media import AssetKind, AssetStatus, MediaAsset
 from studio.views.messages import LIST_PAGE_SIZE
-from tests.browser.support import chromium, database_url, seed, server  # noqa: F401
-from tests.browser.test_editor import OWNER
+from tests.browser.support import (  # noqa: F401
+    chromium,
+    database_url,
+    seed,
+    server,
+    set_up_owner,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -46,13 +51,7 @@ def test_load_more_appends_in_place(
     from playwright.sync_api import expect
 
     page = chromium.new_page(viewport={"width": 375, "height": 800})
-    page.goto(f"{server}/setup")
-    page.fill("#f-workspace_name", "示例科技")
-    page.fill("#f-name", "王经理")
-    page.fill("#f-login", OWNER[0])
-    page.fill("#f-password", OWNER[1])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/")
+    set_up_owner(page, server)
     seed(_seed(database_url))  # beside the running server, once the owner exists
 
     page.goto(f"{server}/media")
