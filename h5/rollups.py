@@ -161,11 +161,8 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str,
 
 
 def _sql(conn: BaseDBAsyncClient, template: str, columns: int) -> str:
-    if conn.capabilities.dialect == "postgres":
-        marks = ", ".join(f"${i}" for i in range(1, columns + 1))
-    else:
-        marks = ", ".join("?" * columns)
-    return template.replace("{marks}", marks)
+    """`template` with `columns` placeholders for its {marks}, as the database wants them."""
+    return placeholders(conn, template.replace("{marks}", ", ".join("?" * columns)))
 
 
 _VISIT_SQL = (
@@ -223,6 +220,5 @@ async def write_batch(conn: BaseDBAsyncClient, batch: RollupBatch) -> None:
         rows = [[hour, h, n, code] for (hour, h), (n, code) in batch.orphans.items()]
         await conn.execute_many(_sql(conn, _ORPHAN_SQL, 4), rows)
     if batch.link_pv:
-        update = _sql(conn, "UPDATE short_link SET visits = visits + {marks}", 1)
-        update += " WHERE id = " + ("$2" if conn.capabilities.dialect == "postgres" else "?")
+        update = placeholders(conn, "UPDATE short_link SET visits = visits + ? WHERE id = ?")
         await conn.execute_many(update, [[n, link_id] for link_id, n in batch.link_pv.items()])
