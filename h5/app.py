@@ -16,7 +16,7 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from h5 import handlers, redirect
 from h5.handlers import H5State
@@ -119,15 +119,21 @@ def create_h5_app(settings: Settings, *, standalone: bool = False) -> Starlette:
     return app
 
 
+def create_edge_app(settings: Settings) -> redirect.Edge:
+    """The standalone h5 app: plain links' 302s answered before Starlette (`redirect.Edge`)."""
+    app = create_h5_app(settings, standalone=True)
+    return redirect.Edge(app)
+
+
 class _LazyApp:
     """`h5.app:app` for uvicorn: settings are read on first use, not at import."""
 
     def __init__(self) -> None:
-        self._app: Starlette | None = None
+        self._app: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._app is None:
-            self._app = create_h5_app(Settings.from_env(), standalone=True)
+            self._app = create_edge_app(Settings.from_env())
         await self._app(scope, receive, send)
 
 
