@@ -4,23 +4,28 @@ Run alone: ``python bench/redirect.py [--seconds 3] [--groups 15] [--connections
 Needs ``wrk`` (Debian package ``wrk``). Everything runs on 127.0.0.1 with a temporary
 SQLite database:
 
-(a) three servers under uvicorn with the same settings, driven by the same wrk script (1,000
+(a) four servers under uvicorn with the same settings, driven by the same wrk script (1,000
     codes, 600 realistic user agents, varied client IPs through a trusted proxy header):
-    - bare: a Starlette app answering the same 302 with no lookup and no tracking;
+    - bare: a Starlette app answering the same 302 with no lookup and no tracking (the
+      baseline the target is measured against);
+    - raw: the same 302 from a plain ASGI callable, no framework at all; printed for
+      comparison, because the tracked edge answers a cached link before Starlette's router
+      (`h5.redirect.Edge`);
     - tracked (the production layout): ``h5.app:app`` with ``H5_SPOOL_DIR`` (cached lookup,
-      302 with the visitor cookie, visits spooled to files each second) plus one
-      ``studio h5-writer`` process writing them to the database at a lower CPU priority;
+      302 with the visitor cookie, visits spooled to files) plus one ``studio h5-writer``
+      process writing them to the database at a lower CPU priority;
     - in-process: ``h5.app:app`` writing its visits to the database itself (the embedded
       default's layout), for comparison.
     The servers take turns in short slices (``--groups`` groups of one ``--seconds`` slice
-    each, in rotating order), and each group gives its own ratios against the bare slice next
-    to it: on a shared VM the speed of the host drifts by ±20 % from one slice to the next
-    (the bare app and a copy that only adds one constant header measured 0.79–1.40 of each
+    each, in rotating order), and each group gives its own ratios against the bare slice
+    next to it: on a shared VM the speed of the host drifts by ±20 %
+    from one slice to the next (the bare app and a copy of it measured 0.79–1.40 of each
     other in neighbouring 3 s slices, median 1.01), so ratios of neighbouring slices, summed
     up by their median, measure the tracking rather than the drift.
-    Prints each group, the median ratio with its quartiles (target: median ≥ 0.8 for
-    tracked), requests/s, the server process's CPU time per request, and how long the writer
-    needed after each tracked slice to catch up;
+    Prints the server stack (uvicorn picks httptools and uvloop when they are installed),
+    each group, the median ratio with its quartiles (target: median ≥ 0.8 for tracked),
+    requests/s, the server process's CPU time per request, and how long the writer needed
+    after each tracked slice to catch up;
 (b) SIGTERM to the tracked server in the middle of a wrk run: responses wrk received vs visit
     rows stored once the writer drained the spool (target: equal);
 (c) the CH5 page's HTML+CSS size, gzipped (budget 14 KB).
@@ -32,6 +37,7 @@ import argparse
 import asyncio
 import gzip
 import http.client
+import importlib.util
 import os
 import random
 import re
@@ -72,6 +78,20 @@ class _BareRedirect:
 
 
 bare_app = Starlette(routes=[Route("/{code}", _BareRedirect(), methods=["GET"])])
+
+
+async def raw_app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The same 302 with no framework at all (every path): for comparison, since the tracked
+    edge answers a cached link before Starlette's router (`h5.redirect.Edge`)."""
+    if scope["type"] == "lifespan":
+        while True:
+            if (await receive())["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            else:
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    await send(_BareRedirect._start)
+    await send(_BareRedirect._body)
 
 
 # -- load ------------------------------------------------------------------------------------
@@ -262,6 +282,13 @@ def wait_drained(spool: Path, limit: float = 300) -> float:
     return time.monotonic() - began
 
 
+def _stack() -> str:
+    """What uvicorn runs on here: its HTTP parser and event loop (auto-detected)."""
+    http = "httptools" if importlib.util.find_spec("httptools") else "h11"
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    return f"{http}, {loop}"
+
+
 def _quartiles(values: list[float]) -> str:
     q1, q2, q3 = statistics.quantiles(values, n=4) if len(values) > 1 else values * 3
     return f"median {q2:.2f} (quartiles {q1:.2f}–{q3:.2f}, all {min(values):.2f}–{max(values):.2f})"
@@ -270,7 +297,7 @@ def _quartiles(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="length of one slice")
-    parser.add_argument("--groups", type=int, default=15, help="groups of three slices")
+    parser.add_argument("--groups", type=int, default=15, help="groups of four slices")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -288,16 +315,17 @@ def main(argv: list[str] | None = None) -> int:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text()
                 .splitlines() if line.startswith("model name")), "?")
     print(f"server CPU: {cpu}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; "
-          f"one uvicorn process each; wrk -t1 -c{args.connections}, {args.groups} groups of "
-          f"three {args.seconds} s slices")
+          f"one uvicorn process each ({_stack()}); wrk -t1 -c{args.connections}, "
+          f"{args.groups} groups of four {args.seconds} s slices")
     print(f"{CODES} codes, {len(user_agents())} user agents, random client IPs")
 
-    names = ("bare", "tracked", "in-process")
+    names = ("bare", "raw", "tracked", "in-process")
     ports = {name: free_port() for name in names}
     servers: dict[str, subprocess.Popen[bytes]] = {}
     writer = start_writer(spool_env)
     try:
         servers["bare"] = start_server("bench.redirect:bare_app", env, ports["bare"])
+        servers["raw"] = start_server("bench.redirect:raw_app", env, ports["raw"])
         servers["tracked"] = start_server("h5.app:app", spool_env, ports["tracked"])
         servers["in-process"] = start_server("h5.app:app", env, ports["in-process"])
         agents = user_agents()
@@ -307,10 +335,10 @@ def main(argv: list[str] | None = None) -> int:
         wait_drained(spool)
         best = dict.fromkeys(names, 0.0)
         costs: dict[str, list[float]] = {name: [] for name in names}
-        ratios: dict[str, list[float]] = {"tracked": [], "in-process": []}
+        ratios: dict[str, list[float]] = {"tracked": [], "in-process": [], "raw": []}
         catch_up: list[float] = []
         for group in range(args.groups):
-            order = names[group % 3:] + names[:group % 3]  # each server first in turn
+            order = names[group % 4:] + names[:group % 4]  # each server first in turn
             rate: dict[str, float] = {}
             for name in order:
                 before = cpu_seconds(servers[name].pid)
@@ -324,15 +352,18 @@ def main(argv: list[str] | None = None) -> int:
                     catch_up.append(wait_drained(spool))
                 elif name == "in-process":
                     time.sleep(1.5)  # its writer's last flush stays in its own slice
-            for name in ratios:
+            for name in ("tracked", "in-process"):
                 ratios[name].append(rate[name] / rate["bare"])
+            ratios["raw"].append(rate["tracked"] / rate["raw"])
             print(f"group {group + 1:2}: " + ", ".join(
                 f"{name} {rate[name]:,.0f} req/s ({costs[name][-1]:.0f} us CPU/req)"
-                for name in names) + f"; ratio {ratios['tracked'][-1]:.2f}, in-process "
-                f"{ratios['in-process'][-1]:.2f}; writer caught up {catch_up[-1]:.1f} s later",
+                for name in names) + f"; tracked/bare {ratios['tracked'][-1]:.2f}, "
+                f"in-process/bare {ratios['in-process'][-1]:.2f}, tracked/raw "
+                f"{ratios['raw'][-1]:.2f}; writer caught up {catch_up[-1]:.1f} s later",
                 flush=True)
         print(f"(a) tracked/bare: {_quartiles(ratios['tracked'])} (target: median >= 0.8)")
         print(f"    in-process/bare: {_quartiles(ratios['in-process'])}")
+        print(f"    tracked/raw (no framework in the baseline): {_quartiles(ratios['raw'])}")
         print("    best slices: " + ", ".join(f"{name} {best[name]:,.0f} req/s" for name in names)
               + "; median server CPU per request: " + ", ".join(
                   f"{name} {statistics.median(costs[name]):.0f} us" for name in names)
