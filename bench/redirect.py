@@ -39,8 +39,6 @@ import gzip
 import http.client
 import importlib.util
 import os
-import random
-import re
 import shutil
 import signal
 import socket
@@ -57,6 +55,16 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.wrk_load import (  # noqa: E402
+    responses,
+    run_wrk,
+    user_agents,
+    write_wrk_script,
+    wrk_command,
+)
+
 CODES = 1000
 
 
@@ -92,78 +100,6 @@ async def raw_app(scope: Scope, receive: Receive, send: Send) -> None:
                 return
     await send(_BareRedirect._start)
     await send(_BareRedirect._body)
-
-
-# -- load ------------------------------------------------------------------------------------
-
-_PHONES = ["V2148A", "PGT-AN10", "M2012K11AC", "SM-G9910", "NOH-AN00", "PDEM10", "RMX3366",
-           "22081212C", "ALN-AL00", "LIO-AN00", "Mi 10", "OPPO R17", "vivo X90", "ELS-AN00"]
-_WEBKIT = "AppleWebKit/537.36 (KHTML, like Gecko)"
-_TEMPLATES = [
-    # WeChat on Android (XWEB), WeChat on iOS, QQ on Android, Chrome, Safari
-    "{android} {webkit} Version/4.0 Chrome/{chrome} Mobile Safari/537.36 XWEB/{n4} "
-    "MicroMessenger/8.0.{n2}.{n4}(0x28000{n2}3B) WeChat/arm64 Weixin NetType/WIFI "
-    "Language/zh_CN ABI/arm64",
-    "{ios} Mobile/15E148 MicroMessenger/8.0.{n2}(0x18000{n2}2D) NetType/{net} Language/zh_CN",
-    "{android} {webkit} Version/4.0 Chrome/{chrome} MQQBrowser/6.2 TBS/0{n5} Mobile "
-    "Safari/537.36 V1_AND_SQ_8.9.{n2}_{n4}_YYB_D QQ/8.9.{n2}.{n4} NetType/WIFI",
-    "Mozilla/5.0 (Linux; Android {av}; {phone}) {webkit} Chrome/{chrome} Mobile Safari/537.36",
-    "{ios} Version/{iv}.{n1} Mobile/15E148 Safari/604.1",
-]
-
-
-def user_agents(n: int = 600) -> list[str]:
-    """`n` distinct, realistic Chinese mobile user agents (deterministic)."""
-    rng = random.Random(5)
-    agents: set[str] = set()
-    while len(agents) < n:
-        av, iv = rng.choice([9, 10, 11, 12, 13, 14]), rng.choice([14, 15, 16, 17])
-        phone = rng.choice(_PHONES)
-        values = {
-            "av": av, "iv": iv, "phone": phone, "webkit": _WEBKIT,
-            "android": f"Mozilla/5.0 (Linux; Android {av}; {phone} Build/"
-                       f"TP1A.{rng.randrange(200000, 240000)}; wv)",
-            "ios": f"Mozilla/5.0 (iPhone; CPU iPhone OS {iv}_{rng.randrange(7)} like Mac OS X) "
-                   "AppleWebKit/605.1.15 (KHTML, like Gecko)",
-            "chrome": f"{rng.randrange(90, 124)}.0.{rng.randrange(4000, 6300)}"
-                      f".{rng.randrange(200)}",
-            "n1": rng.randrange(6), "n2": rng.randrange(10, 99), "n4": rng.randrange(1000, 9999),
-            "n5": rng.randrange(45000, 47000), "net": rng.choice(["WIFI", "4G", "5G"]),
-        }
-        agents.add(rng.choice(_TEMPLATES).format(**values))
-    return sorted(agents)
-
-
-def _lua_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_wrk_script(path: Path, codes: list[str], agents: list[str]) -> None:
-    lua = [
-        "local codes = {" + ",".join(_lua_string(c) for c in codes) + "}",
-        "local agents = {" + ",".join(_lua_string(a) for a in agents) + "}",
-        "local counter = 0",
-        "request = function()",
-        "  counter = counter + 1",
-        "  local c = codes[math.random(#codes)]",
-        "  local ip = '10.' .. math.random(0, 255) .. '.' .. math.random(0, 255) .. '.'",
-        "    .. math.random(1, 254)",
-        "  return wrk.format('GET', '/' .. c, {['User-Agent'] = agents[math.random(#agents)],",
-        "                                    ['X-Forwarded-For'] = ip})",
-        "end",
-    ]
-    path.write_text("\n".join(lua) + "\n")
-
-
-def run_wrk(url: str, script: Path, seconds: int, connections: int) -> tuple[float, int, int]:
-    """(requests/s, responses, non-3xx responses) from wrk's summary."""
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
-        capture_output=True, text=True, check=True).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rate, total, int(bad.group(1)) if bad else 0
 
 
 # -- servers ---------------------------------------------------------------------------------
@@ -221,7 +157,6 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 # -- data ------------------------------------------------------------------------------------
 
 async def _prepare(database_url: str) -> tuple[list[str], str]:
-    sys.path.insert(0, str(ROOT))
     from studio.db import close_db, init_db
     from studio.links.service import LinkSpec, create_link
     from studio.models.accounts import Workspace
@@ -376,16 +311,15 @@ def main(argv: list[str] | None = None) -> int:
 
     before = asyncio.run(_count_visits(database_url))
     tracked = start_server("h5.app:app", spool_env, ports["tracked"])
-    load = subprocess.Popen(
-        ["wrk", "-t1", f"-c{args.connections}", "-d6s", "-s", str(script),
-         f"http://127.0.0.1:{ports['tracked']}"], stdout=subprocess.PIPE, text=True)
+    load = subprocess.Popen(wrk_command(f"http://127.0.0.1:{ports['tracked']}", script, 6,
+                                        args.connections), stdout=subprocess.PIPE, text=True)
     time.sleep(3)
     tracked.send_signal(signal.SIGTERM)
     tracked.wait(timeout=60)
     out, _ = load.communicate(timeout=60)
     wait_drained(spool)
     stop_server(writer)
-    answered = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    answered = responses(out)
     stored = asyncio.run(_count_visits(database_url)) - before
     verdict = "equal" if answered == stored else "DIFFERENT"
     print(f"(b) SIGTERM under load: {answered} responses, {stored} visits stored ({verdict})")

@@ -85,8 +85,6 @@ class Edge:
     def __init__(self, app: Starlette) -> None:
         self.app = app
         self.h5: H5State = app.state.h5
-        #: starts and stops the writer and the lookup refresher (run by the app's lifespan)
-        self.h5_lifecycle = app.state.lifecycle
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] in _METHODS and not scope.get("root_path"):

@@ -27,9 +27,9 @@ async def edge(settings: Settings, tmp_path: Path) -> AsyncIterator[Edge]:
     options = TrackingOptions(spool_dir=str(tmp_path / "spool"), flush_seconds=60,
                               flush_size=10_000, trusted_proxies=("192.0.2.1",))
     app = create_edge_app(settings.with_(tracking=options))
-    await app.h5_lifecycle.start()
+    await app.app.state.lifecycle.start()
     yield app
-    await app.h5_lifecycle.stop()
+    await app.app.state.lifecycle.stop()
 
 
 def _client(edge: Edge) -> httpx.AsyncClient:
@@ -38,7 +38,7 @@ def _client(edge: Edge) -> httpx.AsyncClient:
 
 
 async def _spooled(edge: Edge, tmp_path: Path) -> list[RawVisit]:
-    await edge.h5_lifecycle.stop()
+    await edge.app.state.lifecycle.stop()
     return [v for f in sorted((tmp_path / "spool").glob(f"*{SUFFIX}"))
             for v in decode(f.read_bytes())]
 
