@@ -112,7 +112,26 @@ async def fetch_links(codes: Sequence[str]) -> dict[str, LinkInfo]:
     else:
         marks = ", ".join("?" * len(codes))
     rows = await conn.execute_query_dict(_SELECT.format(marks=marks), list(codes))
-    return {row["code"]: _info(row) for row in rows}
+    return {row["code"]: _known_info(row) for row in rows}
+
+
+#: the link of each row seen lately: the refresher re-reads every cached code every few
+#: seconds, and a row that did not change gives back the same value instead of a new one
+_KNOWN: dict[tuple[Any, ...], LinkInfo] = {}
+_MAX_KNOWN = 100_000
+
+
+def _known_info(row: dict[str, Any]) -> LinkInfo:
+    key = tuple(row.values())
+    try:
+        info = _KNOWN.get(key)
+    except TypeError:  # a driver gave an unhashable value (a JSON column as a dict)
+        return _info(row)
+    if info is None:
+        if len(_KNOWN) >= _MAX_KNOWN:
+            _KNOWN.clear()
+        info = _KNOWN[key] = _info(row)
+    return info
 
 
 Fetch = Callable[[Sequence[str]], Awaitable[dict[str, LinkInfo]]]
