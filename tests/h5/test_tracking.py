@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from h5.tracking import anonymise_ip, drop_reason, fallback_visitor_id, ip_hash
@@ -101,3 +103,30 @@ def test_the_cached_local_day_agrees_with_the_conversion(tz: str) -> None:
     for at in instants:
         at_us = (at - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)
         assert local_day_us(at_us, tz) == local_day(at, tz), at
+
+
+@pytest.mark.parametrize("tz", ["Asia/Kolkata", "Asia/Kathmandu", "Australia/Eucla",
+                                "America/New_York", "Asia/Shanghai"])
+def test_the_writer_counts_each_visit_on_its_local_day(tz: str) -> None:
+    """The writer looks up a local day once per zone and UTC quarter hour: visits on both
+    sides of a local midnight in zones offset by :30 or :45 land on their own days."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from h5.rollups import build_batch
+    from h5.tracking import LinkRef, RawVisit, local_day
+    from h5.visitor import Visitor
+    from studio.models.visits import VisitType
+
+    rng = random.Random(tz)
+    midnight = datetime(2026, 11, 25, tzinfo=ZoneInfo(tz)).astimezone(UTC)
+    instants = [midnight + timedelta(microseconds=d) for d in (-1, 0, 1)]
+    instants += [midnight + timedelta(seconds=rng.randrange(-3 * 3600, 3 * 3600))
+                 for _ in range(200)]
+    link = LinkRef(1, 1, None, None, tz)
+    visits = [RawVisit(VisitType.LINK, at, Visitor("10.0.0.1", "Mozilla/5.0", "", f"c{i:015d}"),
+                       link) for i, at in enumerate(instants)]
+    batch = build_batch(visits, "k" * 32, now=midnight + timedelta(days=2))
+    days = {key: day for (_, scope, _, day, key) in batch.visitors if scope == "l"}
+    for i, at in enumerate(instants):
+        assert days[f"c{i:015d}"] == local_day(at, tz), at
