@@ -1,6 +1,6 @@
 """Benchmark: the tracked short-link redirect against a bare 302, and a stop under load.
 
-Run alone: ``python bench/redirect.py [--seconds 3] [--groups 15] [--connections 64]``.
+Run alone: ``python bench/redirect.py [--seconds 3] [--pairs 40] [--groups 5] [--connections 64]``.
 Needs ``wrk`` (Debian package ``wrk``). Everything runs on 127.0.0.1 with a temporary
 SQLite database:
 
@@ -16,16 +16,16 @@ SQLite database:
       process writing them to the database at a lower CPU priority;
     - in-process: ``h5.app:app`` writing its visits to the database itself (the embedded
       default's layout), for comparison.
-    The servers take turns in short slices (``--groups`` groups of one ``--seconds`` slice
-    each, in rotating order), and each group gives its own ratios against the bare slice
-    next to it: on a shared VM the speed of the host drifts by ±20 %
-    from one slice to the next (the bare app and a copy of it measured 0.79–1.40 of each
-    other in neighbouring 3 s slices, median 1.01), so ratios of neighbouring slices, summed
-    up by their median, measure the tracking rather than the drift.
+    The servers take turns in short slices under the same wrk load. The target ratio comes
+    from ``--pairs`` pairs of neighbouring bare and tracked slices (order alternating), one
+    ratio per pair, summed up by the median: on a shared VM the host's speed changes from one
+    slice to the next (the bare app against a copy of itself, neighbouring 2 s slices:
+    quartiles 0.93–1.09, all 0.83–1.17), so one run's median needs many pairs. Then
+    ``--groups`` groups of one slice per server give the other ratios.
     Prints the server stack (uvicorn picks httptools and uvloop when they are installed),
-    each group, the median ratio with its quartiles (target: median ≥ 0.8 for tracked),
-    requests/s, the server process's CPU time per request, and how long the writer needed
-    after each tracked slice to catch up;
+    each pair and group, the median ratios with their quartiles (target: median ≥ 0.8 for
+    tracked/bare), requests/s, the server process's CPU time per request, and how long the
+    writer needed after each tracked slice to catch up;
 (b) SIGTERM to the tracked server in the middle of a wrk run: responses wrk received vs visit
     rows stored once the writer drained the spool (target: equal);
 (c) the CH5 page's HTML+CSS size, gzipped (budget 14 KB).
@@ -217,6 +217,53 @@ def wait_drained(spool: Path, limit: float = 300) -> float:
     return time.monotonic() - began
 
 
+class Slices:
+    """Runs the servers in turns of `seconds` under the same wrk load, and keeps what each
+    slice measured (requests/s, the server's CPU time per request, the writer's catch-up)."""
+
+    def __init__(self, servers: dict[str, subprocess.Popen[bytes]], ports: dict[str, int],
+                 script: Path, seconds: int, connections: int, spool: Path) -> None:
+        self.servers, self.ports, self.script = servers, ports, script
+        self.seconds, self.connections, self.spool = seconds, connections, spool
+        self.best = dict.fromkeys(servers, 0.0)
+        self.costs: dict[str, list[float]] = {name: [] for name in servers}
+        self.catch_up: list[float] = []
+
+    def run(self, name: str) -> float:
+        before = cpu_seconds(self.servers[name].pid)
+        rate, total, bad = run_wrk(f"http://127.0.0.1:{self.ports[name]}", self.script,
+                                   self.seconds, self.connections)
+        if bad:
+            raise SystemExit(f"{name}: {bad} answers were not redirects")
+        self.costs[name].append((cpu_seconds(self.servers[name].pid) - before) / total * 1e6)
+        self.best[name] = max(self.best[name], rate)
+        if name == "tracked":
+            self.catch_up.append(wait_drained(self.spool))
+        elif name == "in-process":
+            time.sleep(1.5)  # its writer's last flush stays in its own slice
+        return rate
+
+    def pair(self, number: int) -> tuple[float, float]:
+        """(bare, tracked) requests/s of two neighbouring slices, in alternating order."""
+        order = ("bare", "tracked") if number % 2 == 0 else ("tracked", "bare")
+        rate = {name: self.run(name) for name in order}
+        print(f"pair {number + 1:2}: " + ", ".join(
+            f"{name} {rate[name]:,.0f} req/s ({self.costs[name][-1]:.0f} us CPU/req)"
+            for name in order) + f"; tracked/bare {rate['tracked'] / rate['bare']:.2f}; "
+            f"writer caught up {self.catch_up[-1]:.1f} s later", flush=True)
+        return rate["bare"], rate["tracked"]
+
+    def group(self, number: int) -> dict[str, float]:
+        """One slice of every server, each first in turn."""
+        names = list(self.servers)
+        order = names[number % len(names):] + names[:number % len(names)]
+        rate = {name: self.run(name) for name in order}
+        print(f"group {number + 1}: " + ", ".join(
+            f"{name} {rate[name]:,.0f} req/s ({self.costs[name][-1]:.0f} us CPU/req)"
+            for name in names), flush=True)
+        return rate
+
+
 def _stack() -> str:
     """What uvicorn runs on here: its HTTP parser and event loop (auto-detected)."""
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
@@ -232,7 +279,10 @@ def _quartiles(values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=3, help="length of one slice")
-    parser.add_argument("--groups", type=int, default=15, help="groups of four slices")
+    parser.add_argument("--pairs", type=int, default=40,
+                        help="pairs of bare and tracked slices (the target ratio)")
+    parser.add_argument("--groups", type=int, default=5,
+                        help="groups of one slice per server (the other ratios)")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -251,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                 .splitlines() if line.startswith("model name")), "?")
     print(f"server CPU: {cpu}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; "
           f"one uvicorn process each ({_stack()}); wrk -t1 -c{args.connections}, "
-          f"{args.groups} groups of four {args.seconds} s slices")
+          f"{args.pairs} pairs of {args.seconds} s slices, then {args.groups} groups of four")
     print(f"{CODES} codes, {len(user_agents())} user agents, random client IPs")
 
     names = ("bare", "raw", "tracked", "in-process")
@@ -268,42 +318,25 @@ def main(argv: list[str] | None = None) -> int:
             warm_up(ports[name], codes, agents)
             run_wrk(f"http://127.0.0.1:{ports[name]}", script, 3, args.connections)
         wait_drained(spool)
-        best = dict.fromkeys(names, 0.0)
-        costs: dict[str, list[float]] = {name: [] for name in names}
-        ratios: dict[str, list[float]] = {"tracked": [], "in-process": [], "raw": []}
-        catch_up: list[float] = []
+        slices = Slices(servers, ports, script, args.seconds, args.connections, spool)
+        pairs = [slices.pair(number) for number in range(args.pairs)]
+        ratios = [tracked / bare for bare, tracked in pairs]
+        print(f"(a) tracked/bare over {len(pairs)} pairs: {_quartiles(ratios)} "
+              "(target: median >= 0.8)")
+        compared: dict[str, list[float]] = {"in-process": [], "raw": []}
         for group in range(args.groups):
-            order = names[group % 4:] + names[:group % 4]  # each server first in turn
-            rate: dict[str, float] = {}
-            for name in order:
-                before = cpu_seconds(servers[name].pid)
-                rate[name], total, bad = run_wrk(f"http://127.0.0.1:{ports[name]}", script,
-                                                 args.seconds, args.connections)
-                if bad:
-                    raise SystemExit(f"{name}: {bad} answers were not redirects")
-                costs[name].append((cpu_seconds(servers[name].pid) - before) / total * 1e6)
-                best[name] = max(best[name], rate[name])
-                if name == "tracked":
-                    catch_up.append(wait_drained(spool))
-                elif name == "in-process":
-                    time.sleep(1.5)  # its writer's last flush stays in its own slice
-            for name in ("tracked", "in-process"):
-                ratios[name].append(rate[name] / rate["bare"])
-            ratios["raw"].append(rate["tracked"] / rate["raw"])
-            print(f"group {group + 1:2}: " + ", ".join(
-                f"{name} {rate[name]:,.0f} req/s ({costs[name][-1]:.0f} us CPU/req)"
-                for name in names) + f"; tracked/bare {ratios['tracked'][-1]:.2f}, "
-                f"in-process/bare {ratios['in-process'][-1]:.2f}, tracked/raw "
-                f"{ratios['raw'][-1]:.2f}; writer caught up {catch_up[-1]:.1f} s later",
-                flush=True)
-        print(f"(a) tracked/bare: {_quartiles(ratios['tracked'])} (target: median >= 0.8)")
-        print(f"    in-process/bare: {_quartiles(ratios['in-process'])}")
-        print(f"    tracked/raw (no framework in the baseline): {_quartiles(ratios['raw'])}")
-        print("    best slices: " + ", ".join(f"{name} {best[name]:,.0f} req/s" for name in names)
+            rate = slices.group(group)
+            compared["in-process"].append(rate["in-process"] / rate["bare"])
+            compared["raw"].append(rate["tracked"] / rate["raw"])
+        print(f"    in-process/bare over {args.groups} groups: "
+              f"{_quartiles(compared['in-process'])}")
+        print(f"    tracked/raw (no framework in the baseline): {_quartiles(compared['raw'])}")
+        print("    best slices: " + ", ".join(f"{name} {slices.best[name]:,.0f} req/s"
+                                             for name in names)
               + "; median server CPU per request: " + ", ".join(
-                  f"{name} {statistics.median(costs[name]):.0f} us" for name in names)
-              + f"; the writer caught up {min(catch_up):.1f}–{max(catch_up):.1f} s after a "
-              "tracked slice")
+                  f"{name} {statistics.median(slices.costs[name]):.0f} us" for name in names)
+              + f"; the writer caught up {min(slices.catch_up):.1f}–"
+              f"{max(slices.catch_up):.1f} s after a tracked slice")
     finally:
         for process in servers.values():
             stop_server(process)
