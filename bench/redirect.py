@@ -319,10 +319,15 @@ def main(argv: list[str] | None = None) -> int:
             run_wrk(f"http://127.0.0.1:{ports[name]}", script, 3, args.connections)
         wait_drained(spool)
         slices = Slices(servers, ports, script, args.seconds, args.connections, spool)
+        visits, writer_cpu = asyncio.run(_count_visits(database_url)), cpu_seconds(writer.pid)
         pairs = [slices.pair(number) for number in range(args.pairs)]
         ratios = [tracked / bare for bare, tracked in pairs]
+        visits = asyncio.run(_count_visits(database_url)) - visits
+        per_visit = (cpu_seconds(writer.pid) - writer_cpu) / max(visits, 1) * 1e6
         print(f"(a) tracked/bare over {len(pairs)} pairs: {_quartiles(ratios)} "
               "(target: median >= 0.8)")
+        print(f"    the writer: {per_visit:.0f} us CPU per visit stored ({visits:,} visits; "
+              f"one writer process keeps up with {1e6 / per_visit:,.0f} visits/s)")
         compared: dict[str, list[float]] = {"in-process": [], "raw": []}
         for group in range(args.groups):
             rate = slices.group(group)
