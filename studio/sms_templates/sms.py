@@ -106,8 +106,8 @@ def check(draft: SmsDraft, rules: Rules, signature: str | None) -> Check:
         content.bad_link(text),
         None if var_error else content.variable_errors([text], variables),
         content.forbidden_message(hits),
-        (f"短信内容连同签名共 {count.chars} 字，超过上限 {count.max_chars} 字"
-         if count.over_limit else None),
+        (Text("短信内容连同签名共 %(chars)s 字，超过上限 %(limit)s 字", chars=count.chars,
+              limit=count.max_chars) if count.over_limit else None),
         (Text("营销短信须以退订语“%(phrase)s”结尾", phrase=phrase)
          if text and opt_out_missing else None),
     ]

@@ -180,8 +180,7 @@ C = f"不会被提取 {x}"
 
 #: f-strings with Chinese that never reach a user in the interface language: data stored
 #: under a name (a test batch's name, a column's variable name, media use labels), periodic
-#: system jobs nobody watches, a renderers Problem (it carries its own English), and the SMS
-#: length message (left to the work on SMS counting)
+#: system jobs nobody watches, a renderers Problem (it carries its own English)
 FSTRING_KEPT = {
     "studio/messages/editor.py": ["已被已通过的消息"],
     "studio/sending/importing.py": ["（试发）"],
@@ -190,7 +189,6 @@ FSTRING_KEPT = {
     "studio/sms_templates/video_store.py": ["视频短信模板"],
     "studio/stats/warm.py": ["统计缓存"],
     "studio/stats/purge.py": ["原始访问记录"],
-    "studio/sms_templates/sms.py": ["短信内容连同签名共"],
 }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from studio import i18n
 from studio.models.templates import Carrier, SmsTemplate
 from studio.sms_templates import api, sms
 from studio.sms_templates.reviewing import SMS_TEMPLATE
@@ -48,7 +49,14 @@ def test_count_boundaries(text: str, signature: str | None, chars: int, segments
 
 
 def test_bad_content_messages() -> None:
-    assert _check("中" * 347, "示例").errors["text"] == "短信内容连同签名共 351 字，超过上限 350 字"
+    too_long = _check("中" * 347, "示例").errors["text"]
+    assert too_long == "短信内容连同签名共 351 字，超过上限 350 字"
+    token = i18n.set_locale("en")
+    try:
+        assert too_long.translate() == (
+            "The SMS and its signature come to 351 characters, over the limit of 350")
+    finally:
+        i18n._current.reset(token)
     assert _check("您好{{name}}").errors["text"] == "内容中的变量“name”未声明，请用“插入变量”添加"
     assert _check("您好", variables="name=王").errors["text"] == (
         "变量“name”已声明但内容中没有使用，请删除或插入到内容中")
