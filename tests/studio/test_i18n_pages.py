@@ -314,3 +314,18 @@ async def test_the_invite_form_error_is_english(owner_client: httpx.AsyncClient)
     errors = [p.get_text(strip=True) for p in BeautifulSoup(response.text, "html.parser")
               .select("p.error")]
     assert "Choose a valid role" in errors
+
+
+async def test_a_form_error_in_the_message_editor_is_english(seeded: httpx.AsyncClient) -> None:
+    """The editor's field errors come from the studio (请填写消息名称, a `Text` with a number)
+    as well as from the renderers (which carry their own English): both show in English."""
+    from tests.studio.test_messages import editor, post_editor
+
+    seeded.headers.update(EN)
+    form = await editor(seeded, 1)
+    for name, expected in (("", "Enter a message name"), ("名" * 200, "max. 100 characters")):
+        response = await post_editor(seeded, 1, {**form, "name": name})
+        assert response.status_code == 422, response.text
+        slot = BeautifulSoup(response.text, "html.parser").select_one("#e-name")
+        assert slot is not None and expected in slot.get_text(), response.text[:2000]
+        assert _chinese_chrome(str(slot)) == []
