@@ -109,9 +109,10 @@ def build_batch(raws: Iterable[RawVisit], hash_key: str,
         lid = link.link_id
         links[lid] = link
         agent = parse_agent(v.user_agent)
-        day = days.get((link.timezone, seconds // 900), 0)
-        if not day:
-            day = days[(link.timezone, seconds // 900)] = local_day(raw.at, link.timezone)
+        quarter = (link.timezone, seconds // 900)
+        day = days.get(quarter)
+        if day is None:
+            day = days[quarter] = local_day(raw.at, link.timezone)
         key = v.visitor_id or raw.key or fallback_visitor_id(hash_key, v.ip, v.user_agent, day)
         ref = referrer_host(v.referrer) if v.referrer else ""
         kind = raw.type
